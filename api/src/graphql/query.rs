@@ -1,0 +1,161 @@
+//! Query root: the read-only surface of the plan.
+
+use async_graphql::{Context, Object, Result, ResultExt};
+use sea_orm::DatabaseConnection;
+
+use super::types::{
+    Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureLayer, Clause,
+    ClauseKind, Kpi, Plan, Task, TaskConnection, TaskFilter,
+};
+use crate::services::{agencies, architecture, clauses, kpis, plan, tasks};
+
+/// Everything a reader can ask about the plan.
+pub struct QueryRoot;
+
+fn db<'a>(ctx: &'a Context<'_>) -> Result<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>()
+}
+
+async fn clauses_of(ctx: &Context<'_>, kind: ClauseKind) -> Result<Vec<Clause>> {
+    Ok(clauses::list(db(ctx)?, Some(kind.into()), true)
+        .await
+            .extend()?
+        .into_iter()
+        .map(Clause::from)
+        .collect())
+}
+
+#[Object]
+impl QueryRoot {
+    /// The plan document: 681/KH-UBND of 1 April 2016.
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
+        Ok(plan::current(db(ctx)?).await
+            .extend()?.into())
+    }
+
+    /// Agencies, optionally of one level, in catalog order.
+    async fn agencies(&self, ctx: &Context<'_>, level: Option<AgencyLevel>) -> Result<Vec<Agency>> {
+        Ok(agencies::list(db(ctx)?, level.map(Into::into))
+            .await
+            .extend()?
+            .into_iter()
+            .map(Agency::from)
+            .collect())
+    }
+
+    /// The agency with this code (e.g. `STTTT`).
+    async fn agency(&self, ctx: &Context<'_>, code: String) -> Result<Option<Agency>> {
+        Ok(agencies::by_code(db(ctx)?, code.trim()).await
+            .extend()?.map(Agency::from))
+    }
+
+    /// Groups the plan names collectively ("các sở, ban, ngành tỉnh", ...).
+    async fn agency_groups(&self, ctx: &Context<'_>) -> Result<Vec<AgencyGroup>> {
+        Ok(agencies::groups(db(ctx)?)
+            .await
+            .extend()?
+            .into_iter()
+            .map(AgencyGroup::from)
+            .collect())
+    }
+
+    /// The group with this code (e.g. `SO_NGANH`).
+    async fn agency_group(&self, ctx: &Context<'_>, code: String) -> Result<Option<AgencyGroup>> {
+        Ok(agencies::group_by_code(db(ctx)?, code.trim())
+            .await
+            .extend()?
+            .map(AgencyGroup::from))
+    }
+
+    /// Appendix tasks matching `filter`, in appendix order, a page at a time.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    async fn tasks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last task of the previous page.")] after: Option<String>,
+        filter: Option<TaskFilter>,
+    ) -> Result<TaskConnection> {
+        let filter = filter.map(Into::into).unwrap_or_default();
+        Ok(tasks::list(db(ctx)?, &filter, first, after.as_deref())
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// The task with this appendix number (1-27).
+    async fn task(&self, ctx: &Context<'_>, number: i32) -> Result<Option<Task>> {
+        Ok(tasks::by_number(db(ctx)?, number).await
+            .extend()?.map(Task::from))
+    }
+
+    /// The plan's KPIs.
+    async fn kpis(&self, ctx: &Context<'_>) -> Result<Vec<Kpi>> {
+        Ok(kpis::list(db(ctx)?)
+            .await
+            .extend()?
+            .into_iter()
+            .map(Kpi::from)
+            .collect())
+    }
+
+    /// The KPI with this code (e.g. `ICT_RANK`).
+    async fn kpi(&self, ctx: &Context<'_>, code: String) -> Result<Option<Kpi>> {
+        Ok(kpis::by_code(db(ctx)?, code.trim()).await
+            .extend()?.map(Kpi::from))
+    }
+
+    /// Components of the e-government architecture, optionally of one layer and matching a
+    /// search (with or without diacritics).
+    async fn architecture_components(
+        &self,
+        ctx: &Context<'_>,
+        layer: Option<ArchitectureLayer>,
+        search: Option<String>,
+    ) -> Result<Vec<ArchitectureComponent>> {
+        Ok(architecture::list(db(ctx)?, layer.map(Into::into), search.as_deref())
+            .await
+            .extend()?
+            .into_iter()
+            .map(ArchitectureComponent::from)
+            .collect())
+    }
+
+    /// The component with this code (e.g. `LGSP`).
+    async fn architecture_component(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> Result<Option<ArchitectureComponent>> {
+        Ok(architecture::by_code(db(ctx)?, code.trim())
+            .await
+            .extend()?
+            .map(ArchitectureComponent::from))
+    }
+
+    /// Section I: the general objective (I.1) and the specific objectives (I.2, items a-c).
+    async fn objectives(&self, ctx: &Context<'_>) -> Result<Vec<Clause>> {
+        clauses_of(ctx, ClauseKind::Objective).await
+    }
+
+    /// Section II: the six main tasks with their lettered items.
+    async fn main_tasks(&self, ctx: &Context<'_>) -> Result<Vec<Clause>> {
+        clauses_of(ctx, ClauseKind::MainTask).await
+    }
+
+    /// Section III: the solutions.
+    async fn solutions(&self, ctx: &Context<'_>) -> Result<Vec<Clause>> {
+        clauses_of(ctx, ClauseKind::Solution).await
+    }
+
+    /// Section IV: each agency's duties.
+    async fn duties(&self, ctx: &Context<'_>) -> Result<Vec<Clause>> {
+        clauses_of(ctx, ClauseKind::Duty).await
+    }
+
+    /// Any clause by its code (e.g. `II.3.c`, `IV.2.đ`).
+    async fn clause(&self, ctx: &Context<'_>, code: String) -> Result<Option<Clause>> {
+        Ok(clauses::by_code(db(ctx)?, &code).await
+            .extend()?.map(Clause::from))
+    }
+}

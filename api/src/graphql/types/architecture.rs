@@ -1,0 +1,176 @@
+//! Architecture components and the typed relations between them.
+
+use async_graphql::{ComplexObject, Context, Result, SimpleObject};
+use entities::{component, component_relation};
+
+use super::{Agency, ArchitectureLayer, Clause, ComponentKind, Lifecycle, Party, RelationKind, Scope, Task};
+use crate::graphql::loaders::{
+    self, AgencyById, ClauseById, ClauseLinksOfComponent, ComponentById, RelationsFrom,
+    RelationsTo, TaskById, TaskLinksOfComponent,
+};
+
+/// A component of the provincial e-government architecture.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct ArchitectureComponent {
+    #[graphql(skip)]
+    pub id: i32,
+    #[graphql(skip)]
+    pub owner_agency_id: Option<i32>,
+    #[graphql(skip)]
+    pub owner_group_id: Option<i32>,
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub layer: ArchitectureLayer,
+    pub kind: ComponentKind,
+    pub lifecycle: Lifecycle,
+    pub scope: Scope,
+    /// A national system outside the province's control.
+    pub external: bool,
+    pub description_vi: String,
+    pub description_en: String,
+}
+
+impl From<component::Model> for ArchitectureComponent {
+    fn from(m: component::Model) -> Self {
+        Self {
+            id: m.id,
+            owner_agency_id: m.owner_agency_id,
+            owner_group_id: m.owner_group_id,
+            code: m.code,
+            name_vi: m.name_vi,
+            name_en: m.name_en,
+            layer: m.layer.into(),
+            kind: m.kind.into(),
+            lifecycle: m.lifecycle.into(),
+            scope: m.scope.into(),
+            external: m.external,
+            description_vi: m.description_vi,
+            description_en: m.description_en,
+        }
+    }
+}
+
+/// A typed dependency on another component.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct ComponentRelation {
+    #[graphql(skip)]
+    pub other_id: i32,
+    pub kind: RelationKind,
+    pub note: Option<String>,
+}
+
+#[ComplexObject]
+impl ComponentRelation {
+    /// The component at the other end.
+    async fn component(&self, ctx: &Context<'_>) -> Result<Option<ArchitectureComponent>> {
+        Ok(loaders::one(ctx, ComponentById(self.other_id))
+            .await?
+            .map(ArchitectureComponent::from))
+    }
+}
+
+fn relation(row: component_relation::Model, other_id: i32) -> ComponentRelation {
+    ComponentRelation {
+        other_id,
+        kind: row.kind.into(),
+        note: row.note,
+    }
+}
+
+async fn components(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<ArchitectureComponent>> {
+    let mut ids = ids;
+    ids.dedup();
+    Ok(loaders::many(ctx, ids.into_iter().map(ComponentById).collect())
+        .await?
+        .into_iter()
+        .map(ArchitectureComponent::from)
+        .collect())
+}
+
+#[ComplexObject]
+impl ArchitectureComponent {
+    /// The owning agency, when one agency owns it.
+    async fn owner_agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
+        let Some(id) = self.owner_agency_id else {
+            return Ok(None);
+        };
+        Ok(loaders::one(ctx, AgencyById(id)).await?.map(Agency::from))
+    }
+
+    /// The owner as the catalog names it: an agency or a group (e.g. every department for
+    /// department portals).
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Party>> {
+        Party::load(ctx, self.owner_agency_id, self.owner_group_id).await
+    }
+
+    /// Appendix tasks that build or upgrade this component.
+    async fn related_tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
+        let ids = loaders::rows(ctx, TaskLinksOfComponent(self.id))
+            .await?
+            .into_iter()
+            .map(|l| TaskById(l.task_id))
+            .collect();
+        let mut tasks = loaders::many(ctx, ids).await?;
+        tasks.sort_by_key(|t| t.number);
+        Ok(tasks.into_iter().map(Task::from).collect())
+    }
+
+    /// Components this one depends on (any relation kind).
+    async fn depends_on(&self, ctx: &Context<'_>) -> Result<Vec<ArchitectureComponent>> {
+        let ids = loaders::rows(ctx, RelationsFrom(self.id))
+            .await?
+            .into_iter()
+            .map(|r| r.to_id)
+            .collect();
+        components(ctx, ids).await
+    }
+
+    /// Components that depend on this one.
+    async fn dependents(&self, ctx: &Context<'_>) -> Result<Vec<ArchitectureComponent>> {
+        let ids = loaders::rows(ctx, RelationsTo(self.id))
+            .await?
+            .into_iter()
+            .map(|r| r.from_id)
+            .collect();
+        components(ctx, ids).await
+    }
+
+    /// Outgoing relations with their kind: what this component uses, is hosted on, ...
+    async fn relations(&self, ctx: &Context<'_>) -> Result<Vec<ComponentRelation>> {
+        Ok(loaders::rows(ctx, RelationsFrom(self.id))
+            .await?
+            .into_iter()
+            .map(|r| {
+                let other = r.to_id;
+                relation(r, other)
+            })
+            .collect())
+    }
+
+    /// Incoming relations with their kind: what uses this component, is hosted on it, ...
+    async fn incoming_relations(&self, ctx: &Context<'_>) -> Result<Vec<ComponentRelation>> {
+        Ok(loaders::rows(ctx, RelationsTo(self.id))
+            .await?
+            .into_iter()
+            .map(|r| {
+                let other = r.from_id;
+                relation(r, other)
+            })
+            .collect())
+    }
+
+    /// Plan clauses that name this component.
+    async fn clauses(&self, ctx: &Context<'_>) -> Result<Vec<Clause>> {
+        let ids = loaders::rows(ctx, ClauseLinksOfComponent(self.id))
+            .await?
+            .into_iter()
+            .map(|l| ClauseById(l.clause_id))
+            .collect();
+        let mut clauses = loaders::many(ctx, ids).await?;
+        clauses.sort_by_key(|c| c.position);
+        Ok(clauses.into_iter().map(Clause::from).collect())
+    }
+}

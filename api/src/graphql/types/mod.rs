@@ -1,0 +1,20 @@
+//! View types: the GraphQL shape of the plan, converted from database models.
+//!
+//! Plain fields are copied from the model; fields that follow a relation are resolved through
+//! the DataLoaders in `loaders`.
+
+mod agency;
+mod architecture;
+mod clause;
+mod enums;
+mod kpi;
+mod plan;
+mod task;
+
+pub use agency::{Agency, AgencyGroup, Party};
+pub use architecture::ArchitectureComponent;
+pub use clause::Clause;
+pub use enums::*;
+pub use kpi::Kpi;
+pub use plan::Plan;
+pub use task::{Task, TaskConnection, TaskFilter};

@@ -1,0 +1,139 @@
+//! HTTP routes: health check, GraphiQL and GraphQL over HTTP.
+//!
+//! `POST /graphql` reads the body itself rather than using the stock endpoint, so that it can
+//! refuse batched (array) requests and malformed JSON with a 400 and a JSON error, cap the body
+//! size, and make sure every GraphQL error carries a `code` extension.
+
+use async_graphql::http::GraphiQLSource;
+use poem::http::StatusCode;
+use poem::web::{Data, Html};
+use poem::{get, handler, Body, EndpointExt, IntoResponse, Response, Route};
+use sea_orm::DatabaseConnection;
+use serde_json::{json, Value};
+
+use crate::graphql::AppSchema;
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The service's routes.
+pub fn routes(schema: AppSchema, db: DatabaseConnection) -> impl poem::Endpoint {
+    Route::new()
+        .at("/healthz", get(healthz))
+        .at("/graphql", get(graphiql).post(graphql))
+        .data(schema)
+        .data(db)
+}
+
+#[handler]
+async fn healthz(Data(db): Data<&DatabaseConnection>) -> Response {
+    match db.ping().await {
+        Ok(()) => json_response(StatusCode::OK, json!({ "status": "ok" })),
+        Err(err) => {
+            tracing::error!(error = %err, "health check failed");
+            json_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({ "status": "unavailable" }),
+            )
+        }
+    }
+}
+
+#[handler]
+async fn graphiql() -> Html<String> {
+    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+}
+
+#[handler]
+async fn graphql(Data(schema): Data<&AppSchema>, body: Body) -> Response {
+    let bytes = match body.into_bytes_limit(MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+            return request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                format!("request body exceeds {MAX_BODY_BYTES} bytes"),
+            )
+        }
+        Err(err) => {
+            return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", err.to_string())
+        }
+    };
+    let value: Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(err) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("request body is not valid JSON: {err}"),
+            )
+        }
+    };
+    if value.is_array() {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            "BATCH_NOT_SUPPORTED",
+            "batched requests are not supported; send one operation per request".into(),
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(request) => request,
+        Err(err) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("request body is not a GraphQL request: {err}"),
+            )
+        }
+    };
+    let response = schema.execute(request).await;
+    let mut body = match serde_json::to_value(&response) {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(error = %err, "serialising a GraphQL response failed");
+            return request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error".into(),
+            );
+        }
+    };
+    add_default_codes(&mut body);
+    json_response(StatusCode::OK, body)
+}
+
+/// Errors raised by parsing, validation and limits carry no code of their own: they are all
+/// problems with the request, so they get `BAD_INPUT`.
+fn add_default_codes(body: &mut Value) {
+    let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for error in errors {
+        let Some(error) = error.as_object_mut() else {
+            continue;
+        };
+        let extensions = error
+            .entry("extensions")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(extensions) = extensions.as_object_mut() {
+            extensions
+                .entry("code")
+                .or_insert_with(|| Value::String("BAD_INPUT".into()));
+        }
+    }
+}
+
+fn request_error(status: StatusCode, code: &str, message: String) -> Response {
+    json_response(
+        status,
+        json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
+    )
+}
+
+fn json_response(status: StatusCode, body: Value) -> Response {
+    Response::builder()
+        .status(status)
+        .content_type("application/json; charset=utf-8")
+        .body(body.to_string())
+        .into_response()
+}

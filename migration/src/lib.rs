@@ -1,0 +1,19 @@
+//! Schema migrations for egov-tracker.
+//!
+//! Migrations create structure only (tables, keys, indexes); the plan's data lives in the seed
+//! files and is loaded by the `seeds` crate. Every migration has a `down` that removes exactly
+//! what its `up` created, in reverse order.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_plan_schema;
+
+/// Runs the migrations in order; `Migrator::up(&db, None)` brings a database to the latest schema.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_plan_schema::Migration)]
+    }
+}
