@@ -1,1 +1,227 @@
-//! Integration test support crate.
+//! Test support: [`TestApp::spawn`] starts the real service on a fresh database of the chosen
+//! backend and gives a client for it; [`app_test!`] runs one test body on SQLite and on
+//! PostgreSQL.
+//!
+//! Each SQLite test gets its own temporary directory; each PostgreSQL test creates its own
+//! database (`egov_test_<uuid>`) on the server named by `EGOV_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) and drops it afterwards.
+
+use std::path::PathBuf;
+
+use api::{Application, Config, DatabaseUrl};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{json, Value};
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Administrative connection used to create and drop per-test PostgreSQL databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("EGOV_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn with_database(admin_url: &str, name: &str) -> String {
+    match admin_url.rfind('/') {
+        Some(slash) if slash > "postgres://".len() => format!("{}/{}", &admin_url[..slash], name),
+        _ => format!("{admin_url}/{name}"),
+    }
+}
+
+/// A running service on its own fresh database.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub address: String,
+    /// HTTP client for the service.
+    pub client: reqwest::Client,
+    /// Direct connection to the service's database, for checks behind the API's back.
+    pub db: DatabaseConnection,
+    /// Settings the service was started with (to start it again on the same data).
+    pub config: Config,
+    backend: Backend,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Directory(PathBuf),
+    PostgresDatabase(String),
+}
+
+impl TestApp {
+    /// Starts the service on a fresh database and waits until it serves.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("egov-test-{id}"));
+        let (database_url, cleanup) = match backend {
+            Backend::Sqlite => (None, Cleanup::Directory(dir.clone())),
+            Backend::Postgres => {
+                let name = format!("egov_test_{id}");
+                let admin = Database::connect(postgres_admin_url())
+                    .await
+                    .expect("PostgreSQL is reachable (start it, or set EGOV_TEST_POSTGRES_URL)");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create the test database");
+                admin.close().await.ok();
+                let url = with_database(&postgres_admin_url(), &name);
+                (Some(DatabaseUrl::new(url)), Cleanup::PostgresDatabase(name))
+            }
+        };
+        let config = Config {
+            database_url,
+            data_dir: dir,
+            bind: "127.0.0.1:0".parse().expect("loopback address"),
+            max_connections: 4,
+        };
+        let mut app = Self::start(&config).await;
+        app.backend = backend;
+        app.cleanup = cleanup;
+        app
+    }
+
+    /// Starts another service process on the same data as `config` (a restart).
+    pub async fn start(config: &Config) -> TestApp {
+        let application = Application::build(config)
+            .await
+            .expect("the service starts");
+        let address = format!("http://{}", application.address());
+        let db = application.db().clone();
+        tokio::spawn(application.run_until_stopped());
+        let client = reqwest::Client::new();
+        let health = client
+            .get(format!("{address}/healthz"))
+            .send()
+            .await
+            .expect("health check answers");
+        assert_eq!(health.status(), 200);
+        TestApp {
+            address,
+            client,
+            db,
+            config: config.clone(),
+            backend: Backend::Sqlite,
+            cleanup: Cleanup::Directory(PathBuf::new()),
+        }
+    }
+
+    /// The backend this app runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Posts a raw body to `/graphql` and returns the status and the JSON answer.
+    pub async fn post_raw(&self, body: impl Into<reqwest::Body>) -> (u16, Value) {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("request is sent");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("response body");
+        let json = serde_json::from_str(&text)
+            .unwrap_or_else(|err| panic!("response is JSON ({err}): {text}"));
+        (status, json)
+    }
+
+    /// Runs a GraphQL operation with variables and returns the whole response.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let (status, json) = self.post_raw(body).await;
+        assert_eq!(status, 200, "GraphQL answered {status}: {json}");
+        json
+    }
+
+    /// Runs a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.graphql(query, variables).await;
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {}",
+            response["errors"]
+        );
+        response["data"].clone()
+    }
+
+    /// Runs a query that must fail and returns its errors.
+    pub async fn errors(&self, query: &str, variables: Value) -> Vec<Value> {
+        let response = self.graphql(query, variables).await;
+        response["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("expected errors, got {response}"))
+            .clone()
+    }
+}
+
+/// The `code` extension of each error.
+pub fn codes(errors: &[Value]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| {
+            e["extensions"]["code"]
+                .as_str()
+                .unwrap_or("<none>")
+                .to_owned()
+        })
+        .collect()
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Directory(dir) => {
+                if !dir.as_os_str().is_empty() {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+            }
+            Cleanup::PostgresDatabase(name) => {
+                let statement = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("a runtime for cleanup");
+                    runtime.block_on(async {
+                        if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                            let _ = admin.execute_unprepared(&statement).await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL, each on a fresh database:
+/// `app_test!(async fn name(app) { ... })` produces `name::on_sqlite` and `name::on_postgres`.
+#[macro_export]
+macro_rules! app_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                let $app = $crate::TestApp::spawn($crate::Backend::Sqlite).await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                let $app = $crate::TestApp::spawn($crate::Backend::Postgres).await;
+                $body
+            }
+        }
+    };
+}

@@ -13,7 +13,11 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 /// Command line of the `egov-tracker` binary.
 #[derive(Debug, Parser)]
-#[command(name = "egov-tracker", version, about = "Tracks Hải Dương's e-government action plan 681/KH-UBND over GraphQL")]
+#[command(
+    name = "egov-tracker",
+    version,
+    about = "Tracks Hải Dương's e-government action plan 681/KH-UBND over GraphQL"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub storage: StorageArgs,
@@ -103,7 +107,9 @@ impl std::str::FromStr for DatabaseUrl {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://")
+        if s.starts_with("sqlite:")
+            || s.starts_with("postgres://")
+            || s.starts_with("postgresql://")
         {
             Ok(Self(s.to_owned()))
         } else {
@@ -146,6 +152,9 @@ mod tests {
         let url = DatabaseUrl::new("postgres://egov:s3cret@db.example/egov");
         assert_eq!(url.redacted(), "postgres://egov:***@db.example/egov");
         assert!(!format!("{url:?}").contains("s3cret"));
-        assert_eq!(DatabaseUrl::new("sqlite://data/x.db").redacted(), "sqlite://data/x.db");
+        assert_eq!(
+            DatabaseUrl::new("sqlite://data/x.db").redacted(),
+            "sqlite://data/x.db"
+        );
     }
 }

@@ -55,9 +55,7 @@ async fn graphql(Data(schema): Data<&AppSchema>, body: Body) -> Response {
                 format!("request body exceeds {MAX_BODY_BYTES} bytes"),
             )
         }
-        Err(err) => {
-            return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", err.to_string())
-        }
+        Err(err) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", err.to_string()),
     };
     let value: Value = match serde_json::from_slice(&bytes) {
         Ok(value) => value,
@@ -74,6 +72,13 @@ async fn graphql(Data(schema): Data<&AppSchema>, body: Body) -> Response {
             StatusCode::BAD_REQUEST,
             "BATCH_NOT_SUPPORTED",
             "batched requests are not supported; send one operation per request".into(),
+        );
+    }
+    if !value.get("query").is_some_and(Value::is_string) {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "request body must be a JSON object with a `query` string".into(),
         );
     }
     let request: async_graphql::Request = match serde_json::from_value(value) {

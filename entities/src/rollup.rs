@@ -45,14 +45,23 @@ mod tests {
 
     #[test]
     fn progress_is_the_rounded_mean_of_the_leads() {
-        assert_eq!(rollup(&[(Completed, 100), (InProgress, 50)]), (InProgress, 75));
+        assert_eq!(
+            rollup(&[(Completed, 100), (InProgress, 50)]),
+            (InProgress, 75)
+        );
         assert_eq!(rollup(&[(InProgress, 1), (NotStarted, 0)]), (InProgress, 1));
-        assert_eq!(rollup(&[(InProgress, 1), (NotStarted, 0), (NotStarted, 0)]), (InProgress, 0));
+        assert_eq!(
+            rollup(&[(InProgress, 1), (NotStarted, 0), (NotStarted, 0)]),
+            (InProgress, 0)
+        );
     }
 
     #[test]
     fn a_task_completes_only_when_every_lead_has() {
-        assert_eq!(rollup(&[(Completed, 100), (Completed, 100)]), (Completed, 100));
+        assert_eq!(
+            rollup(&[(Completed, 100), (Completed, 100)]),
+            (Completed, 100)
+        );
         assert_eq!(rollup(&[(Completed, 100), (Blocked, 40)]), (Blocked, 70));
     }
 }

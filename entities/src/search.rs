@@ -45,7 +45,8 @@ mod tests {
     #[test]
     fn folding_treats_composed_and_decomposed_text_alike() {
         let composed = "Hải Dương";
-        let decomposed: String = unicode_normalization::UnicodeNormalization::nfd(composed).collect();
+        let decomposed: String =
+            unicode_normalization::UnicodeNormalization::nfd(composed).collect();
         assert_eq!(fold(composed), fold(&decomposed));
     }
 }

@@ -355,7 +355,9 @@ impl MigrationTrait for Migration {
             manager.create_table(table).await?;
             for (unique, columns) in &spec.indexes {
                 let mut index = Index::create();
-                index.name(index_name(spec.name, columns)).table(a(spec.name));
+                index
+                    .name(index_name(spec.name, columns))
+                    .table(a(spec.name));
                 for column in columns.iter() {
                     index.col(a(column));
                 }

@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entities::{
-    AgencyLevel, ArchitectureLayer, ClauseKind, ComponentKind, KpiDirection, Lifecycle,
-    Recurrence, RelationKind, Scope,
+    AgencyLevel, ArchitectureLayer, ClauseKind, ComponentKind, KpiDirection, Lifecycle, Recurrence,
+    RelationKind, Scope,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -19,7 +19,10 @@ const FILES: [(&str, &str); 6] = [
     ("clauses.toml", include_str!("../data/clauses.toml")),
     ("tasks.toml", include_str!("../data/tasks.toml")),
     ("kpis.toml", include_str!("../data/kpis.toml")),
-    ("architecture.toml", include_str!("../data/architecture.toml")),
+    (
+        "architecture.toml",
+        include_str!("../data/architecture.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -96,7 +99,9 @@ fn toml_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<NaiveD
             u32::from(date.day),
         )
         .ok_or_else(|| D::Error::custom(format!("{value} is not a calendar date"))),
-        _ => Err(D::Error::custom(format!("expected a date such as 2016-04-01, got {value}"))),
+        _ => Err(D::Error::custom(format!(
+            "expected a date such as 2016-04-01, got {value}"
+        ))),
     }
 }
 
@@ -310,7 +315,10 @@ impl SeedData {
     }
 
     fn check(&self) -> Result<(), SeedError> {
-        let agencies = unique("agency", self.agencies.agency.iter().map(|a| a.code.as_str()))?;
+        let agencies = unique(
+            "agency",
+            self.agencies.agency.iter().map(|a| a.code.as_str()),
+        )?;
         let groups = unique("group", self.agencies.group.iter().map(|g| g.code.as_str()))?;
         if let Some(code) = agencies.intersection(&groups).next() {
             return invalid(format!("code {code} is both an agency and a group"));
@@ -321,7 +329,10 @@ impl SeedData {
             }
             for member in &group.members {
                 if !agencies.contains(member.as_str()) {
-                    return invalid(format!("group {} lists unknown agency {member}", group.code));
+                    return invalid(format!(
+                        "group {} lists unknown agency {member}",
+                        group.code
+                    ));
                 }
             }
         }
@@ -333,13 +344,22 @@ impl SeedData {
             }
         };
         party(&self.plan.plan.issuer, "the plan's issuer".into())?;
-        unique("baseline", self.plan.baseline.iter().map(|b| b.code.as_str()))?;
+        unique(
+            "baseline",
+            self.plan.baseline.iter().map(|b| b.code.as_str()),
+        )?;
 
-        let clauses = unique("clause", self.clauses.clause.iter().map(|c| c.code.as_str()))?;
+        let clauses = unique(
+            "clause",
+            self.clauses.clause.iter().map(|c| c.code.as_str()),
+        )?;
         for clause in &self.clauses.clause {
             if let Some(parent) = &clause.parent {
                 if !clauses.contains(parent.as_str()) && !is_section(parent) {
-                    return invalid(format!("clause {} has unknown parent {parent}", clause.code));
+                    return invalid(format!(
+                        "clause {} has unknown parent {parent}",
+                        clause.code
+                    ));
                 }
             }
             for code in &clause.agencies {
@@ -374,9 +394,7 @@ impl SeedData {
                 (Recurrence::Once, _) => {
                     return invalid(format!("{} is ONCE but has no valid end year", owner()))
                 }
-                (_, Some(_)) => {
-                    return invalid(format!("{} recurs but has an end year", owner()))
-                }
+                (_, Some(_)) => return invalid(format!("{} recurs but has an end year", owner())),
                 _ => {}
             }
         }
@@ -441,7 +459,9 @@ impl SeedData {
             edges.entry(&relation.from).or_default().push(&relation.to);
         }
         if let Some(code) = find_cycle(&edges) {
-            return invalid(format!("component dependencies form a cycle through {code}"));
+            return invalid(format!(
+                "component dependencies form a cycle through {code}"
+            ));
         }
         Ok(())
     }
@@ -526,9 +546,19 @@ mod tests {
     #[test]
     fn spans_are_due_on_the_last_day_of_their_end_year() {
         let data = SeedData::parse().expect("seed data is valid");
-        let task1 = data.tasks.task.iter().find(|t| t.number == 1).expect("task 1");
+        let task1 = data
+            .tasks
+            .task
+            .iter()
+            .find(|t| t.number == 1)
+            .expect("task 1");
         assert_eq!(task1.due_date(), NaiveDate::from_ymd_opt(2017, 12, 31));
-        let task2 = data.tasks.task.iter().find(|t| t.number == 2).expect("task 2");
+        let task2 = data
+            .tasks
+            .task
+            .iter()
+            .find(|t| t.number == 2)
+            .expect("task 2");
         assert_eq!(task2.due_date(), None);
     }
 }

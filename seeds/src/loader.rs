@@ -17,8 +17,8 @@ use entities::{
     AssignmentRole, TaskStatus,
 };
 use sea_orm::{
-    ActiveModelTrait, TryIntoModel, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, Set, TransactionTrait, TryIntoModel,
 };
 
 use crate::files::{GroupSeed, TaskSeed};
@@ -92,7 +92,9 @@ impl Writer<'_> {
         } else if let Some(id) = self.groups.get(code) {
             Ok(Party::Group(*id))
         } else {
-            Err(SeedError::Invalid(format!("unknown agency or group {code}")))
+            Err(SeedError::Invalid(format!(
+                "unknown agency or group {code}"
+            )))
         }
     }
 
@@ -407,7 +409,15 @@ impl Writer<'_> {
                 .insert(self.txn)
                 .await?;
                 for (agency_id, via) in self.expand(party) {
-                    if !wanted.iter().any(|(a, r, _)| *a == agency_id && *r == role) {
+                    let duplicate = wanted.iter().any(|(a, r, _)| *a == agency_id && *r == role);
+                    // A group in the cooperating column does not make the task's own lead
+                    // cooperate with itself; an agency named outright still does.
+                    let lead_via_group = role == AssignmentRole::Cooperating
+                        && via.is_some()
+                        && wanted
+                            .iter()
+                            .any(|(a, r, _)| *a == agency_id && *r == AssignmentRole::Lead);
+                    if !duplicate && !lead_via_group {
                         wanted.push((agency_id, role, via));
                     }
                 }
@@ -517,7 +527,11 @@ impl Writer<'_> {
                 .into_iter()
                 .map(|m| m.year)
                 .collect();
-            for m in seed.measurement.iter().filter(|m| !recorded.contains(&m.year)) {
+            for m in seed
+                .measurement
+                .iter()
+                .filter(|m| !recorded.contains(&m.year))
+            {
                 kpi_measurement::ActiveModel {
                     kpi_id: Set(kpi_id),
                     year: Set(m.year),

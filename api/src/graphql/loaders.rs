@@ -83,26 +83,101 @@ by_id!(ClauseById, clause, clauses::by_ids);
 by_id!(KpiById, kpi, kpis::by_ids);
 by_id!(ComponentById, component, architecture::by_ids);
 
-by_owner!(MembersOfGroup, agency_group_member, agencies::members_of_groups, group_id);
-by_owner!(GroupsOfAgency, agency_group_member, agencies::groups_of_agencies, agency_id);
-by_owner!(AssignmentsOfTask, assignment, tasks::assignments_of_tasks, task_id);
-by_owner!(AssignmentsOfAgency, assignment, tasks::assignments_of_agencies, agency_id);
+by_owner!(
+    MembersOfGroup,
+    agency_group_member,
+    agencies::members_of_groups,
+    group_id
+);
+by_owner!(
+    GroupsOfAgency,
+    agency_group_member,
+    agencies::groups_of_agencies,
+    agency_id
+);
+by_owner!(
+    AssignmentsOfTask,
+    assignment,
+    tasks::assignments_of_tasks,
+    task_id
+);
+by_owner!(
+    AssignmentsOfAgency,
+    assignment,
+    tasks::assignments_of_agencies,
+    agency_id
+);
 by_owner!(PartiesOfTask, task_party, tasks::parties_of_tasks, task_id);
-by_owner!(ClauseLinksOfTask, task_clause, tasks::clause_links_of_tasks, task_id);
-by_owner!(PartiesOfClause, clause_party, clauses::parties_of_clauses, clause_id);
-by_owner!(TaskLinksOfClause, task_clause, clauses::task_links_of_clauses, clause_id);
+by_owner!(
+    ClauseLinksOfTask,
+    task_clause,
+    tasks::clause_links_of_tasks,
+    task_id
+);
+by_owner!(
+    PartiesOfClause,
+    clause_party,
+    clauses::parties_of_clauses,
+    clause_id
+);
+by_owner!(
+    TaskLinksOfClause,
+    task_clause,
+    clauses::task_links_of_clauses,
+    clause_id
+);
 by_owner!(KpisOfClause, kpi, clauses::kpis_of_clauses, clause_id);
-by_owner!(KpisOfObjective, kpi, clauses::kpis_of_objectives, objective_clause_id);
-by_owner!(ComponentLinksOfClause, component_clause, clauses::component_links_of_clauses, clause_id);
+by_owner!(
+    KpisOfObjective,
+    kpi,
+    clauses::kpis_of_objectives,
+    objective_clause_id
+);
+by_owner!(
+    ComponentLinksOfClause,
+    component_clause,
+    clauses::component_links_of_clauses,
+    clause_id
+);
 by_owner!(TargetsOfKpi, kpi_target, kpis::targets_of, kpi_id);
-by_owner!(MeasurementsOfKpi, kpi_measurement, kpis::measurements_of, kpi_id);
+by_owner!(
+    MeasurementsOfKpi,
+    kpi_measurement,
+    kpis::measurements_of,
+    kpi_id
+);
 by_owner!(TaskLinksOfKpi, kpi_task, kpis::task_links_of_kpis, kpi_id);
 by_owner!(KpiLinksOfTask, kpi_task, kpis::kpi_links_of_tasks, task_id);
-by_owner!(RelationsFrom, component_relation, architecture::relations_from, from_id);
-by_owner!(RelationsTo, component_relation, architecture::relations_to, to_id);
-by_owner!(TaskLinksOfComponent, component_task, architecture::task_links_of_components, component_id);
-by_owner!(ComponentLinksOfTask, component_task, architecture::component_links_of_tasks, task_id);
-by_owner!(ClauseLinksOfComponent, component_clause, architecture::clause_links_of_components, component_id);
+by_owner!(
+    RelationsFrom,
+    component_relation,
+    architecture::relations_from,
+    from_id
+);
+by_owner!(
+    RelationsTo,
+    component_relation,
+    architecture::relations_to,
+    to_id
+);
+by_owner!(
+    TaskLinksOfComponent,
+    component_task,
+    architecture::task_links_of_components,
+    component_id
+);
+by_owner!(
+    ComponentLinksOfTask,
+    component_task,
+    architecture::component_links_of_tasks,
+    task_id
+);
+by_owner!(
+    ClauseLinksOfComponent,
+    component_clause,
+    architecture::clause_links_of_components,
+    component_id
+);
 
 /// Lettered items of a numbered clause, keyed by the parent's code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -117,7 +192,9 @@ impl Loader<ChildrenOfClause> for DbLoader {
         keys: &[ChildrenOfClause],
     ) -> Result<HashMap<ChildrenOfClause, Self::Value>, Self::Error> {
         let codes: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let rows = clauses::children_of(&self.db, &codes).await.map_err(Arc::new)?;
+        let rows = clauses::children_of(&self.db, &codes)
+            .await
+            .map_err(Arc::new)?;
         let mut map: HashMap<ChildrenOfClause, Self::Value> =
             keys.iter().map(|k| (k.clone(), Vec::new())).collect();
         for row in rows {

@@ -4,8 +4,8 @@ use async_graphql::{Context, Object, Result, ResultExt};
 use sea_orm::DatabaseConnection;
 
 use super::types::{
-    Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureLayer, Clause,
-    ClauseKind, Kpi, Plan, Task, TaskConnection, TaskFilter,
+    Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureLayer, Clause, ClauseKind,
+    Kpi, Plan, Task, TaskConnection, TaskFilter,
 };
 use crate::services::{agencies, architecture, clauses, kpis, plan, tasks};
 
@@ -19,7 +19,7 @@ fn db<'a>(ctx: &'a Context<'_>) -> Result<&'a DatabaseConnection> {
 async fn clauses_of(ctx: &Context<'_>, kind: ClauseKind) -> Result<Vec<Clause>> {
     Ok(clauses::list(db(ctx)?, Some(kind.into()), true)
         .await
-            .extend()?
+        .extend()?
         .into_iter()
         .map(Clause::from)
         .collect())
@@ -29,8 +29,7 @@ async fn clauses_of(ctx: &Context<'_>, kind: ClauseKind) -> Result<Vec<Clause>> 
 impl QueryRoot {
     /// The plan document: 681/KH-UBND of 1 April 2016.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
-        Ok(plan::current(db(ctx)?).await
-            .extend()?.into())
+        Ok(plan::current(db(ctx)?).await.extend()?.into())
     }
 
     /// Agencies, optionally of one level, in catalog order.
@@ -45,8 +44,10 @@ impl QueryRoot {
 
     /// The agency with this code (e.g. `STTTT`).
     async fn agency(&self, ctx: &Context<'_>, code: String) -> Result<Option<Agency>> {
-        Ok(agencies::by_code(db(ctx)?, code.trim()).await
-            .extend()?.map(Agency::from))
+        Ok(agencies::by_code(db(ctx)?, code.trim())
+            .await
+            .extend()?
+            .map(Agency::from))
     }
 
     /// Groups the plan names collectively ("các sở, ban, ngành tỉnh", ...).
@@ -85,8 +86,10 @@ impl QueryRoot {
 
     /// The task with this appendix number (1-27).
     async fn task(&self, ctx: &Context<'_>, number: i32) -> Result<Option<Task>> {
-        Ok(tasks::by_number(db(ctx)?, number).await
-            .extend()?.map(Task::from))
+        Ok(tasks::by_number(db(ctx)?, number)
+            .await
+            .extend()?
+            .map(Task::from))
     }
 
     /// The plan's KPIs.
@@ -101,8 +104,10 @@ impl QueryRoot {
 
     /// The KPI with this code (e.g. `ICT_RANK`).
     async fn kpi(&self, ctx: &Context<'_>, code: String) -> Result<Option<Kpi>> {
-        Ok(kpis::by_code(db(ctx)?, code.trim()).await
-            .extend()?.map(Kpi::from))
+        Ok(kpis::by_code(db(ctx)?, code.trim())
+            .await
+            .extend()?
+            .map(Kpi::from))
     }
 
     /// Components of the e-government architecture, optionally of one layer and matching a
@@ -113,12 +118,14 @@ impl QueryRoot {
         layer: Option<ArchitectureLayer>,
         search: Option<String>,
     ) -> Result<Vec<ArchitectureComponent>> {
-        Ok(architecture::list(db(ctx)?, layer.map(Into::into), search.as_deref())
-            .await
-            .extend()?
-            .into_iter()
-            .map(ArchitectureComponent::from)
-            .collect())
+        Ok(
+            architecture::list(db(ctx)?, layer.map(Into::into), search.as_deref())
+                .await
+                .extend()?
+                .into_iter()
+                .map(ArchitectureComponent::from)
+                .collect(),
+        )
     }
 
     /// The component with this code (e.g. `LGSP`).
@@ -155,7 +162,9 @@ impl QueryRoot {
 
     /// Any clause by its code (e.g. `II.3.c`, `IV.2.đ`).
     async fn clause(&self, ctx: &Context<'_>, code: String) -> Result<Option<Clause>> {
-        Ok(clauses::by_code(db(ctx)?, &code).await
-            .extend()?.map(Clause::from))
+        Ok(clauses::by_code(db(ctx)?, &code)
+            .await
+            .extend()?
+            .map(Clause::from))
     }
 }

@@ -15,7 +15,9 @@ impl ScalarType for Date {
             Value::String(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
                 .map(Date)
                 .map_err(|_| {
-                    InputValueError::custom(format!("expected an ISO date YYYY-MM-DD, got {text:?}"))
+                    InputValueError::custom(format!(
+                        "expected an ISO date YYYY-MM-DD, got {text:?}"
+                    ))
                 }),
             _ => Err(InputValueError::expected_type(value)),
         }

@@ -7,7 +7,10 @@ use super::fetch_by;
 use crate::error::{Error, Result};
 
 /// All agencies, optionally of one level, in the seed files' order.
-pub async fn list(db: &DatabaseConnection, level: Option<AgencyLevel>) -> Result<Vec<agency::Model>> {
+pub async fn list(
+    db: &DatabaseConnection,
+    level: Option<AgencyLevel>,
+) -> Result<Vec<agency::Model>> {
     let mut query = agency::Entity::find().order_by_asc(agency::Column::Id);
     if let Some(level) = level {
         query = query.filter(agency::Column::Level.eq(level));
@@ -39,7 +42,10 @@ pub async fn groups(db: &DatabaseConnection) -> Result<Vec<agency_group::Model>>
 }
 
 /// The group with this code, if any.
-pub async fn group_by_code(db: &DatabaseConnection, code: &str) -> Result<Option<agency_group::Model>> {
+pub async fn group_by_code(
+    db: &DatabaseConnection,
+    code: &str,
+) -> Result<Option<agency_group::Model>> {
     Ok(agency_group::Entity::find()
         .filter(agency_group::Column::Code.eq(code))
         .one(db)

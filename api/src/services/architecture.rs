@@ -20,7 +20,10 @@ pub async fn list(
         condition = condition.add(component::Column::Layer.eq(layer));
     }
     if let Some(search) = search {
-        condition = condition.add(search_condition(component::Column::SearchText, &fold(search)));
+        condition = condition.add(search_condition(
+            component::Column::SearchText,
+            &fold(search),
+        ));
     }
     Ok(component::Entity::find()
         .filter(condition)

@@ -171,7 +171,11 @@ pub async fn list(
 }
 
 /// Pages an already loaded, ordered list of tasks the same way as [`list`].
-pub fn page_of(tasks: Vec<task::Model>, first: Option<i32>, after: Option<&str>) -> Result<Page<task::Model>> {
+pub fn page_of(
+    tasks: Vec<task::Model>,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> Result<Page<task::Model>> {
     let limit = page_size(first)? as usize;
     let after = after.map(decode_cursor).transpose()?;
     let total = tasks.len() as u64;

@@ -4,7 +4,9 @@ use async_graphql::{ComplexObject, Context, Result, ResultExt, SimpleObject};
 use entities::{agency, agency_group};
 
 use super::{AgencyLevel, AssignmentRole, TaskConnection};
-use crate::graphql::loaders::{self, AgencyById, AssignmentsOfAgency, GroupById, GroupsOfAgency, MembersOfGroup, TaskById};
+use crate::graphql::loaders::{
+    self, AgencyById, AssignmentsOfAgency, GroupById, GroupsOfAgency, MembersOfGroup, TaskById,
+};
 use crate::services::tasks as task_rules;
 
 /// An agency, committee, ministry or enterprise.

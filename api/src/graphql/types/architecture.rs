@@ -3,7 +3,9 @@
 use async_graphql::{ComplexObject, Context, Result, SimpleObject};
 use entities::{component, component_relation};
 
-use super::{Agency, ArchitectureLayer, Clause, ComponentKind, Lifecycle, Party, RelationKind, Scope, Task};
+use super::{
+    Agency, ArchitectureLayer, Clause, ComponentKind, Lifecycle, Party, RelationKind, Scope, Task,
+};
 use crate::graphql::loaders::{
     self, AgencyById, ClauseById, ClauseLinksOfComponent, ComponentById, RelationsFrom,
     RelationsTo, TaskById, TaskLinksOfComponent,
@@ -83,11 +85,13 @@ fn relation(row: component_relation::Model, other_id: i32) -> ComponentRelation 
 async fn components(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<ArchitectureComponent>> {
     let mut ids = ids;
     ids.dedup();
-    Ok(loaders::many(ctx, ids.into_iter().map(ComponentById).collect())
-        .await?
-        .into_iter()
-        .map(ArchitectureComponent::from)
-        .collect())
+    Ok(
+        loaders::many(ctx, ids.into_iter().map(ComponentById).collect())
+            .await?
+            .into_iter()
+            .map(ArchitectureComponent::from)
+            .collect(),
+    )
 }
 
 #[ComplexObject]

@@ -113,9 +113,13 @@ impl Clause {
                 }
             }
         }
-        let mut components = loaders::many(ctx, ids.into_iter().map(ComponentById).collect()).await?;
+        let mut components =
+            loaders::many(ctx, ids.into_iter().map(ComponentById).collect()).await?;
         components.sort_by_key(|c| c.position);
-        Ok(components.into_iter().map(ArchitectureComponent::from).collect())
+        Ok(components
+            .into_iter()
+            .map(ArchitectureComponent::from)
+            .collect())
     }
 
     /// For duties (section IV): the agencies and groups the clause is addressed to, as written.

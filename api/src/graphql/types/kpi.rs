@@ -158,8 +158,12 @@ impl Kpi {
                 }
             }
         }
-        let mut components = loaders::many(ctx, ids.into_iter().map(ComponentById).collect()).await?;
+        let mut components =
+            loaders::many(ctx, ids.into_iter().map(ComponentById).collect()).await?;
         components.sort_by_key(|c| c.position);
-        Ok(components.into_iter().map(ArchitectureComponent::from).collect())
+        Ok(components
+            .into_iter()
+            .map(ArchitectureComponent::from)
+            .collect())
     }
 }

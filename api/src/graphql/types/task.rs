@@ -3,7 +3,10 @@
 use async_graphql::{ComplexObject, Context, ErrorExtensions, InputObject, Result, SimpleObject};
 use entities::{assignment, task};
 
-use super::{Agency, AgencyGroup, ArchitectureComponent, AssignmentRole, Clause, Kpi, Party, Recurrence, TaskStatus};
+use super::{
+    Agency, AgencyGroup, ArchitectureComponent, AssignmentRole, Clause, Kpi, Party, Recurrence,
+    TaskStatus,
+};
 use crate::graphql::loaders::{
     self, AgencyById, AssignmentsOfTask, ClauseById, ClauseLinksOfTask, ComponentById,
     ComponentLinksOfTask, GroupById, KpiById, KpiLinksOfTask, PartiesOfTask,
@@ -99,17 +102,29 @@ impl Task {
             .collect())
     }
 
-    async fn agencies(&self, ctx: &Context<'_>, role: entities::AssignmentRole) -> Result<Vec<Agency>> {
+    async fn agencies(
+        &self,
+        ctx: &Context<'_>,
+        role: entities::AssignmentRole,
+    ) -> Result<Vec<Agency>> {
         let ids = self
             .assignment_rows(ctx, Some(role))
             .await?
             .into_iter()
             .map(|a| AgencyById(a.agency_id))
             .collect();
-        Ok(loaders::many(ctx, ids).await?.into_iter().map(Agency::from).collect())
+        Ok(loaders::many(ctx, ids)
+            .await?
+            .into_iter()
+            .map(Agency::from)
+            .collect())
     }
 
-    async fn parties(&self, ctx: &Context<'_>, role: entities::AssignmentRole) -> Result<Vec<Party>> {
+    async fn parties(
+        &self,
+        ctx: &Context<'_>,
+        role: entities::AssignmentRole,
+    ) -> Result<Vec<Party>> {
         let mut rows: Vec<_> = loaders::rows(ctx, PartiesOfTask(self.id))
             .await?
             .into_iter()
@@ -136,7 +151,8 @@ impl Task {
 
     /// Every agency holding a cooperating assignment, groups expanded.
     async fn cooperating_agencies(&self, ctx: &Context<'_>) -> Result<Vec<Agency>> {
-        self.agencies(ctx, entities::AssignmentRole::Cooperating).await
+        self.agencies(ctx, entities::AssignmentRole::Cooperating)
+            .await
     }
 
     /// The lead column as written: agencies and groups, including open groups that name no one.
@@ -146,7 +162,8 @@ impl Task {
 
     /// The cooperating column as written, including open groups such as "các cơ quan liên quan".
     async fn cooperating_parties(&self, ctx: &Context<'_>) -> Result<Vec<Party>> {
-        self.parties(ctx, entities::AssignmentRole::Cooperating).await
+        self.parties(ctx, entities::AssignmentRole::Cooperating)
+            .await
     }
 
     /// Each agency's own assignment on this task, with what it reported.
@@ -203,7 +220,10 @@ impl Task {
             .collect();
         let mut components = loaders::many(ctx, ids).await?;
         components.sort_by_key(|c| c.position);
-        Ok(components.into_iter().map(ArchitectureComponent::from).collect())
+        Ok(components
+            .into_iter()
+            .map(ArchitectureComponent::from)
+            .collect())
     }
 }
 
@@ -248,7 +268,9 @@ impl Assignment {
         let Some(id) = self.via_group_id else {
             return Ok(None);
         };
-        Ok(loaders::one(ctx, GroupById(id)).await?.map(AgencyGroup::from))
+        Ok(loaders::one(ctx, GroupById(id))
+            .await?
+            .map(AgencyGroup::from))
     }
 }
 
