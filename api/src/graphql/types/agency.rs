@@ -157,35 +157,65 @@ pub struct Party {
 }
 
 impl Party {
-    /// Resolves an agency-or-group reference from a link row.
+    fn from_agency(a: agency::Model) -> Self {
+        Party {
+            agency_id: Some(a.id),
+            group_id: None,
+            code: a.code,
+            name_vi: a.name_vi,
+            name_en: a.name_en,
+            is_group: false,
+            open: false,
+        }
+    }
+
+    fn from_group(g: agency_group::Model) -> Self {
+        Party {
+            agency_id: None,
+            group_id: Some(g.id),
+            code: g.code,
+            name_vi: g.name_vi,
+            name_en: g.name_en,
+            is_group: true,
+            open: g.open,
+        }
+    }
+
+    /// Resolves one agency-or-group reference from a link row.
     pub async fn load(
         ctx: &Context<'_>,
         agency_id: Option<i32>,
         group_id: Option<i32>,
     ) -> Result<Option<Party>> {
-        if let Some(id) = agency_id {
-            return Ok(loaders::one(ctx, AgencyById(id)).await?.map(|a| Party {
-                agency_id: Some(a.id),
-                group_id: None,
-                code: a.code,
-                name_vi: a.name_vi,
-                name_en: a.name_en,
-                is_group: false,
-                open: false,
-            }));
+        Ok(Self::load_all(ctx, vec![(agency_id, group_id)])
+            .await?
+            .pop())
+    }
+
+    /// Resolves agency-or-group references in order, with one batched load per kind.
+    pub async fn load_all(
+        ctx: &Context<'_>,
+        refs: Vec<(Option<i32>, Option<i32>)>,
+    ) -> Result<Vec<Party>> {
+        let agency_keys = refs.iter().filter_map(|r| r.0).map(AgencyById).collect();
+        let group_keys = refs
+            .iter()
+            .filter(|r| r.0.is_none())
+            .filter_map(|r| r.1)
+            .map(GroupById)
+            .collect();
+        let mut agencies = loaders::many(ctx, agency_keys).await?.into_iter();
+        let mut groups = loaders::many(ctx, group_keys).await?.into_iter();
+        let mut parties = Vec::with_capacity(refs.len());
+        for reference in refs {
+            let party = match reference {
+                (Some(_), _) => agencies.next().map(Party::from_agency),
+                (None, Some(_)) => groups.next().map(Party::from_group),
+                (None, None) => None,
+            };
+            parties.extend(party);
         }
-        if let Some(id) = group_id {
-            return Ok(loaders::one(ctx, GroupById(id)).await?.map(|g| Party {
-                agency_id: None,
-                group_id: Some(g.id),
-                code: g.code,
-                name_vi: g.name_vi,
-                name_en: g.name_en,
-                is_group: true,
-                open: g.open,
-            }));
-        }
-        Ok(None)
+        Ok(parties)
     }
 }
 

@@ -72,12 +72,16 @@ impl Clause {
 
     /// Appendix tasks that carry out this clause or its items, in appendix order.
     async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<Task>> {
+        let keys = self
+            .family(ctx)
+            .await?
+            .into_iter()
+            .map(TaskLinksOfClause)
+            .collect();
         let mut ids = Vec::new();
-        for id in self.family(ctx).await? {
-            for link in loaders::rows(ctx, TaskLinksOfClause(id)).await? {
-                if !ids.contains(&link.task_id) {
-                    ids.push(link.task_id);
-                }
+        for link in loaders::many(ctx, keys).await?.into_iter().flatten() {
+            if !ids.contains(&link.task_id) {
+                ids.push(link.task_id);
             }
         }
         let mut tasks = loaders::many(ctx, ids.into_iter().map(TaskById).collect()).await?;
@@ -87,16 +91,14 @@ impl Clause {
 
     /// KPIs that come from or measure this clause or its items.
     async fn kpis(&self, ctx: &Context<'_>) -> Result<Vec<Kpi>> {
+        let family = self.family(ctx).await?;
+        let measuring = loaders::many(ctx, family.iter().copied().map(KpisOfObjective).collect());
+        let from = loaders::many(ctx, family.iter().copied().map(KpisOfClause).collect());
+        let (measuring, from) = tokio::join!(measuring, from);
         let mut kpis: Vec<entities::kpi::Model> = Vec::new();
-        for id in self.family(ctx).await? {
-            let found = loaders::rows(ctx, KpisOfObjective(id))
-                .await?
-                .into_iter()
-                .chain(loaders::rows(ctx, KpisOfClause(id)).await?);
-            for kpi in found {
-                if !kpis.iter().any(|k| k.id == kpi.id) {
-                    kpis.push(kpi);
-                }
+        for kpi in measuring?.into_iter().chain(from?).flatten() {
+            if !kpis.iter().any(|k| k.id == kpi.id) {
+                kpis.push(kpi);
             }
         }
         kpis.sort_by_key(|k| k.position);
@@ -105,12 +107,16 @@ impl Clause {
 
     /// Architecture components this clause or its items name.
     async fn components(&self, ctx: &Context<'_>) -> Result<Vec<ArchitectureComponent>> {
+        let keys = self
+            .family(ctx)
+            .await?
+            .into_iter()
+            .map(ComponentLinksOfClause)
+            .collect();
         let mut ids = Vec::new();
-        for id in self.family(ctx).await? {
-            for link in loaders::rows(ctx, ComponentLinksOfClause(id)).await? {
-                if !ids.contains(&link.component_id) {
-                    ids.push(link.component_id);
-                }
+        for link in loaders::many(ctx, keys).await?.into_iter().flatten() {
+            if !ids.contains(&link.component_id) {
+                ids.push(link.component_id);
             }
         }
         let mut components =
@@ -126,13 +132,13 @@ impl Clause {
     async fn parties(&self, ctx: &Context<'_>) -> Result<Vec<Party>> {
         let mut rows = loaders::rows(ctx, PartiesOfClause(self.id)).await?;
         rows.sort_by_key(|p| p.position);
-        let mut parties = Vec::with_capacity(rows.len());
-        for row in rows {
-            if let Some(party) = Party::load(ctx, row.agency_id, row.group_id).await? {
-                parties.push(party);
-            }
-        }
-        Ok(parties)
+        Party::load_all(
+            ctx,
+            rows.into_iter()
+                .map(|r| (r.agency_id, r.group_id))
+                .collect(),
+        )
+        .await
     }
 
     /// For duties: every agency the clause is addressed to, groups expanded.

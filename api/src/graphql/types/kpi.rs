@@ -149,13 +149,15 @@ impl Kpi {
 
     /// Architecture components built by the tasks that move this KPI.
     async fn components(&self, ctx: &Context<'_>) -> Result<Vec<ArchitectureComponent>> {
-        let task_links = loaders::rows(ctx, TaskLinksOfKpi(self.id)).await?;
+        let keys = loaders::rows(ctx, TaskLinksOfKpi(self.id))
+            .await?
+            .into_iter()
+            .map(|link| ComponentLinksOfTask(link.task_id))
+            .collect();
         let mut ids = Vec::new();
-        for link in task_links {
-            for c in loaders::rows(ctx, ComponentLinksOfTask(link.task_id)).await? {
-                if !ids.contains(&c.component_id) {
-                    ids.push(c.component_id);
-                }
+        for link in loaders::many(ctx, keys).await?.into_iter().flatten() {
+            if !ids.contains(&link.component_id) {
+                ids.push(link.component_id);
             }
         }
         let mut components =

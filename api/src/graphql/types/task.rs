@@ -131,13 +131,13 @@ impl Task {
             .filter(|p| p.role == role)
             .collect();
         rows.sort_by_key(|p| p.position);
-        let mut parties = Vec::with_capacity(rows.len());
-        for row in rows {
-            if let Some(party) = Party::load(ctx, row.agency_id, row.group_id).await? {
-                parties.push(party);
-            }
-        }
-        Ok(parties)
+        Party::load_all(
+            ctx,
+            rows.into_iter()
+                .map(|r| (r.agency_id, r.group_id))
+                .collect(),
+        )
+        .await
     }
 }
 
