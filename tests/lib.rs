@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 
+use api::config::StorageArgs;
 use api::{Application, Config, DatabaseUrl};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{json, Value};
@@ -72,12 +73,14 @@ impl TestApp {
                 (Some(DatabaseUrl::new(url)), Cleanup::PostgresDatabase(name))
             }
         };
-        let config = Config {
-            database_url,
-            data_dir: dir,
-            bind: "127.0.0.1:0".parse().expect("loopback address"),
-            max_connections: 4,
-        };
+        let mut config = Config::new(
+            StorageArgs {
+                database_url,
+                data_dir: dir,
+            },
+            "127.0.0.1:0".parse().expect("loopback address"),
+        );
+        config.max_connections = 4;
         let mut app = Self::start(&config).await;
         app.backend = backend;
         app.cleanup = cleanup;

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -36,6 +37,24 @@ pub struct StorageArgs {
     pub data_dir: PathBuf,
 }
 
+/// Sign-in settings for `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct AuthArgs {
+    /// HMAC secret for access tokens, at least 32 bytes. Unset: generated once and kept in the
+    /// data directory (owner-only permissions). Set it when several instances share a database.
+    #[arg(long, env = "EGOV_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+    /// Lifetime of an access token, in minutes.
+    #[arg(long, env = "EGOV_ACCESS_TOKEN_MINUTES", default_value_t = 30)]
+    pub access_token_minutes: u32,
+    /// Longest a sign-in session lasts through refreshes, in hours.
+    #[arg(long, env = "EGOV_SESSION_HOURS", default_value_t = 8)]
+    pub session_hours: u32,
+    /// Make every read require sign-in (by default the plan and its progress are public).
+    #[arg(long, env = "EGOV_REQUIRE_SIGN_IN", default_value_t = false)]
+    pub require_sign_in: bool,
+}
+
 /// What the binary should do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -44,6 +63,19 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, env = "EGOV_BIND", default_value = DEFAULT_BIND)]
         bind: SocketAddr,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Write a consistent copy of the database while the service runs.
+    Backup {
+        /// File to write (SQLite: a database file; PostgreSQL: a pg_dump custom-format archive).
+        #[arg(long)]
+        to: PathBuf,
     },
     /// Apply pending migrations and exit.
     Migrate,
@@ -55,6 +87,65 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+/// Account commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// planner, agency or leader.
+        #[arg(long)]
+        role: String,
+        /// Agency code; required for the agency role.
+        #[arg(long)]
+        agency: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account; its tokens stop working at once.
+    Disable { username: String },
+    /// Set a new password, read from standard input, and end the account's sessions.
+    ResetPassword {
+        username: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// A secret string that never reaches logs or `Debug` output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
 }
 
 /// A database URL whose password never reaches logs or `Debug` output.
@@ -129,17 +220,39 @@ pub struct Config {
     pub bind: SocketAddr,
     /// Maximum database connections in the pool.
     pub max_connections: u32,
+    /// Token secret; `None` means the one kept in the data directory.
+    pub jwt_secret: Option<Secret>,
+    /// Lifetime of an access token.
+    pub access_token_ttl: Duration,
+    /// Longest a session lasts through refreshes.
+    pub session_ttl: Duration,
+    /// Whether reads require sign-in.
+    pub require_sign_in: bool,
 }
 
 impl Config {
-    /// Settings from the storage flags and a bind address.
+    /// Settings from the storage flags and a bind address, with default sign-in settings.
     pub fn new(storage: StorageArgs, bind: SocketAddr) -> Self {
         Self {
             database_url: storage.database_url,
             data_dir: storage.data_dir,
             bind,
             max_connections: 10,
+            jwt_secret: None,
+            access_token_ttl: Duration::from_secs(30 * 60),
+            session_ttl: Duration::from_secs(8 * 3600),
+            require_sign_in: false,
         }
+    }
+
+    /// Applies the sign-in flags of `serve`.
+    pub fn with_auth(mut self, auth: AuthArgs) -> Self {
+        self.jwt_secret = auth.jwt_secret;
+        self.access_token_ttl =
+            Duration::from_secs(u64::from(auth.access_token_minutes.max(1)) * 60);
+        self.session_ttl = Duration::from_secs(u64::from(auth.session_hours.max(1)) * 3600);
+        self.require_sign_in = auth.require_sign_in;
+        self
     }
 }
 

@@ -15,6 +15,21 @@ pub enum Error {
     /// A named thing does not exist.
     #[error("{0} not found")]
     NotFound(String),
+    /// The request needs a valid sign-in (missing, invalid or expired token; disabled account).
+    #[error("sign-in required: the token is missing, invalid or expired")]
+    Unauthenticated,
+    /// Wrong username or password; never says which.
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    /// The caller is signed in but may not do this; the message says why.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The data changed since the caller read it (`expectedVersion` is stale).
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many failed attempts; try again later.
+    #[error("too many failed sign-in attempts; try again later")]
+    TooManyRequests,
     /// Something failed inside the service; details are logged, not returned.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -26,6 +41,10 @@ impl Error {
         match self {
             Error::BadInput(_) => "BAD_INPUT",
             Error::NotFound(_) => "NOT_FOUND",
+            Error::Unauthenticated | Error::InvalidCredentials => "UNAUTHENTICATED",
+            Error::Forbidden(_) => "FORBIDDEN",
+            Error::Conflict(_) => "CONFLICT",
+            Error::TooManyRequests => "TOO_MANY_REQUESTS",
             Error::Internal(_) => "INTERNAL",
         }
     }
@@ -33,6 +52,11 @@ impl Error {
     /// A bad-input error with a message.
     pub fn bad_input(message: impl Into<String>) -> Self {
         Error::BadInput(message.into())
+    }
+
+    /// A forbidden error with a message.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Error::Forbidden(message.into())
     }
 }
 

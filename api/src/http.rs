@@ -4,25 +4,51 @@
 //! refuse batched (array) requests and malformed JSON with a 400 and a JSON error, cap the body
 //! size, and make sure every GraphQL error carries a `code` extension.
 
-use async_graphql::http::GraphiQLSource;
-use poem::http::StatusCode;
-use poem::web::{Data, Html};
-use poem::{get, handler, Body, EndpointExt, IntoResponse, Response, Route};
+use std::sync::Arc;
+
+use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql::ErrorExtensions;
+use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
+use poem::http::{header, StatusCode};
+use poem::web::websocket::WebSocket;
+use poem::web::{Data, Html, RemoteAddr};
+use poem::{get, handler, Body, EndpointExt, IntoResponse, Request, Response, Route};
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 
-use crate::graphql::AppSchema;
+use crate::graphql::{AppSchema, ClientAddr};
+use crate::services::sessions::Sessions;
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The service's routes.
-pub fn routes(schema: AppSchema, db: DatabaseConnection) -> impl poem::Endpoint {
+pub fn routes(
+    schema: AppSchema,
+    db: DatabaseConnection,
+    sessions: Arc<Sessions>,
+) -> impl poem::Endpoint {
     Route::new()
         .at("/healthz", get(healthz))
         .at("/graphql", get(graphiql).post(graphql))
+        .at("/graphql/ws", get(graphql_ws))
         .data(schema)
         .data(db)
+        .data(sessions)
+}
+
+/// The token of an `Authorization: Bearer …` value.
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+fn unauthenticated() -> Response {
+    let error = crate::Error::Unauthenticated;
+    request_error(StatusCode::UNAUTHORIZED, error.code(), error.to_string())
 }
 
 #[handler]
@@ -45,7 +71,33 @@ async fn graphiql() -> Html<String> {
 }
 
 #[handler]
-async fn graphql(Data(schema): Data<&AppSchema>, body: Body) -> Response {
+async fn graphql(
+    request: &Request,
+    Data(schema): Data<&AppSchema>,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    body: Body,
+) -> Response {
+    let viewer = match request.headers().get(header::AUTHORIZATION) {
+        None => None,
+        Some(value) => {
+            let Some(token) = value.to_str().ok().and_then(bearer) else {
+                return unauthenticated();
+            };
+            match sessions.viewer(db, token).await {
+                Ok(viewer) => Some(viewer),
+                Err(crate::Error::Internal(err)) => {
+                    tracing::error!(error = ?err, "checking a token failed");
+                    return request_error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "INTERNAL",
+                        "internal error".into(),
+                    );
+                }
+                Err(_) => return unauthenticated(),
+            }
+        }
+    };
     let bytes = match body.into_bytes_limit(MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
         Err(poem::error::ReadBodyError::PayloadTooLarge) => {
@@ -81,7 +133,7 @@ async fn graphql(Data(schema): Data<&AppSchema>, body: Body) -> Response {
             "request body must be a JSON object with a `query` string".into(),
         );
     }
-    let request: async_graphql::Request = match serde_json::from_value(value) {
+    let graphql_request: async_graphql::Request = match serde_json::from_value(value) {
         Ok(request) => request,
         Err(err) => {
             return request_error(
@@ -91,7 +143,14 @@ async fn graphql(Data(schema): Data<&AppSchema>, body: Body) -> Response {
             )
         }
     };
-    let response = schema.execute(request).await;
+    let mut graphql_request = graphql_request;
+    if let Some(viewer) = viewer {
+        graphql_request = graphql_request.data(viewer);
+    }
+    if let Some(addr) = client_addr(request.remote_addr()) {
+        graphql_request = graphql_request.data(addr);
+    }
+    let response = schema.execute(graphql_request).await;
     let mut body = match serde_json::to_value(&response) {
         Ok(body) => body,
         Err(err) => {
@@ -105,6 +164,47 @@ async fn graphql(Data(schema): Data<&AppSchema>, body: Body) -> Response {
     };
     add_default_codes(&mut body);
     json_response(StatusCode::OK, body)
+}
+
+fn client_addr(remote: &RemoteAddr) -> Option<ClientAddr> {
+    remote
+        .as_socket_addr()
+        .map(|addr| ClientAddr(addr.ip().to_string()))
+}
+
+/// GraphQL subscriptions over a websocket (graphql-transport-ws or graphql-ws). A token may be
+/// passed in the `connection_init` payload as `{"Authorization": "Bearer …"}`.
+#[handler]
+async fn graphql_ws(
+    Data(schema): Data<&AppSchema>,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    protocol: GraphQLProtocol,
+    websocket: WebSocket,
+) -> impl IntoResponse {
+    let schema = schema.clone();
+    let db = db.clone();
+    let sessions = sessions.clone();
+    websocket
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload: Value| async move {
+                    let mut data = async_graphql::Data::default();
+                    let header = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(Value::as_str);
+                    if let Some(header) = header {
+                        let token =
+                            bearer(header).ok_or_else(|| crate::Error::Unauthenticated.extend())?;
+                        let viewer = sessions.viewer(&db, token).await.map_err(|e| e.extend())?;
+                        data.insert(viewer);
+                    }
+                    Ok(data)
+                })
+                .serve()
+        })
 }
 
 /// Errors raised by parsing, validation and limits carry no code of their own: they are all

@@ -12,7 +12,13 @@ use poem::Server;
 use sea_orm::DatabaseConnection;
 use seeds::{LoadOutcome, SeedData};
 
+use std::sync::Arc;
+
+use crate::auth::{self, Keys};
 use crate::config::Config;
+use crate::graphql::{ReadPolicy, SchemaDeps};
+use crate::services::events::Events;
+use crate::services::sessions::Sessions;
 use crate::{db, graphql, http};
 
 /// Brings the database to the latest schema and loads the plan if this seed version is new.
@@ -38,11 +44,21 @@ pub struct Application {
     acceptor: TcpAcceptor,
     address: SocketAddr,
     db: DatabaseConnection,
+    sessions: Arc<Sessions>,
+    events: Events,
+    read_policy: ReadPolicy,
 }
 
 impl Application {
     /// Connects, migrates, seeds and binds the listener.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let secret = auth::load_secret(config).context("loading the token secret")?;
+        let keys = Keys::new(&secret).context("the token secret")?;
+        let sessions = Arc::new(Sessions::new(
+            keys,
+            config.access_token_ttl,
+            config.session_ttl,
+        ));
         let db = db::connect(config).await?;
         prepare_database(&db).await?;
         let acceptor = TcpListener::bind(config.bind.to_string())
@@ -58,6 +74,11 @@ impl Application {
             acceptor,
             address,
             db,
+            sessions,
+            events: Events::default(),
+            read_policy: ReadPolicy {
+                require_sign_in: config.require_sign_in,
+            },
         })
     }
 
@@ -71,10 +92,20 @@ impl Application {
         &self.db
     }
 
+    /// The feed of accepted changes (for tests that watch it).
+    pub fn events(&self) -> &Events {
+        &self.events
+    }
+
     /// Serves until the process receives Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let schema = graphql::build_schema(self.db.clone());
-        let app = http::routes(schema, self.db);
+        let schema = graphql::build_schema(SchemaDeps {
+            db: self.db.clone(),
+            sessions: self.sessions.clone(),
+            events: self.events,
+            read_policy: self.read_policy,
+        });
+        let app = http::routes(schema, self.db, self.sessions);
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown_signal(), None)
             .await

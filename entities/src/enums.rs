@@ -165,3 +165,15 @@ string_enum!(
         PartOf = "PART_OF",
     }
 );
+
+string_enum!(
+    /// What an account may do.
+    UserRole {
+        /// DIC staff: everything, including accounts and KPI values.
+        Planner = "PLANNER",
+        /// An officer of one agency: reports on the tasks it leads.
+        Agency = "AGENCY",
+        /// Leadership: reads everything, changes nothing.
+        Leader = "LEADER",
+    }
+);

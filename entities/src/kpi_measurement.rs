@@ -13,6 +13,8 @@ pub struct Model {
     pub value: f64,
     pub source: String,
     pub note: Option<String>,
+    pub recorded_at: Option<DateTimeUtc>,
+    pub recorded_by_user_id: Option<i32>,
 }
 
 /// Relations are followed with explicit queries in the services layer.

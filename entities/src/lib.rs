@@ -22,11 +22,15 @@ pub mod kpi_measurement;
 pub mod kpi_target;
 pub mod kpi_task;
 pub mod plan;
+pub mod refresh_token;
 pub mod rollup;
 pub mod search;
 pub mod seed_run;
 pub mod task;
 pub mod task_clause;
+pub mod task_comment;
+pub mod task_history;
 pub mod task_party;
+pub mod user;
 
 pub use enums::*;

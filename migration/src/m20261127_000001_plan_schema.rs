@@ -11,18 +11,18 @@ use sea_orm_migration::schema::*;
 pub struct Migration;
 
 /// A foreign key: column, referenced table, and whether deleting the parent deletes the row.
-struct Fk(&'static str, &'static str, bool);
+pub(crate) struct Fk(pub &'static str, pub &'static str, pub bool);
 
 /// One table: its name, its columns (besides the `id` key), foreign keys and indexes.
 /// An index is `(unique, columns)`.
-struct Spec {
-    name: &'static str,
-    columns: Vec<ColumnDef>,
-    fks: Vec<Fk>,
-    indexes: Vec<(bool, &'static [&'static str])>,
+pub(crate) struct Spec {
+    pub name: &'static str,
+    pub columns: Vec<ColumnDef>,
+    pub fks: Vec<Fk>,
+    pub indexes: Vec<(bool, &'static [&'static str])>,
 }
 
-fn a(name: &str) -> Alias {
+pub(crate) fn a(name: &str) -> Alias {
     Alias::new(name)
 }
 
@@ -333,49 +333,65 @@ fn index_name(table: &str, columns: &[&str]) -> String {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for spec in tables() {
-            let mut table = Table::create();
-            table.table(a(spec.name)).col(pk_auto(a("id")));
-            for column in spec.columns {
-                table.col(column);
-            }
-            for Fk(column, parent, cascade) in &spec.fks {
-                table.foreign_key(
-                    ForeignKey::create()
-                        .name(format!("fk_{}_{}", spec.name, column))
-                        .from(a(spec.name), a(column))
-                        .to(a(parent), a("id"))
-                        .on_delete(if *cascade {
-                            ForeignKeyAction::Cascade
-                        } else {
-                            ForeignKeyAction::SetNull
-                        }),
-                );
-            }
-            manager.create_table(table).await?;
-            for (unique, columns) in &spec.indexes {
-                let mut index = Index::create();
-                index
-                    .name(index_name(spec.name, columns))
-                    .table(a(spec.name));
-                for column in columns.iter() {
-                    index.col(a(column));
-                }
-                if *unique {
-                    index.unique();
-                }
-                manager.create_index(index).await?;
-            }
-        }
-        Ok(())
+        create_tables(manager, tables()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for spec in tables().into_iter().rev() {
-            manager
-                .drop_table(Table::drop().table(a(spec.name)).to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(manager, tables()).await
     }
+}
+
+/// Creates the tables in order, each with its foreign keys and then its indexes.
+pub(crate) async fn create_tables(
+    manager: &SchemaManager<'_>,
+    specs: Vec<Spec>,
+) -> Result<(), DbErr> {
+    for spec in specs {
+        let mut table = Table::create();
+        table.table(a(spec.name)).col(pk_auto(a("id")));
+        for column in spec.columns {
+            table.col(column);
+        }
+        for Fk(column, parent, cascade) in &spec.fks {
+            table.foreign_key(
+                ForeignKey::create()
+                    .name(format!("fk_{}_{}", spec.name, column))
+                    .from(a(spec.name), a(column))
+                    .to(a(parent), a("id"))
+                    .on_delete(if *cascade {
+                        ForeignKeyAction::Cascade
+                    } else {
+                        ForeignKeyAction::SetNull
+                    }),
+            );
+        }
+        manager.create_table(table).await?;
+        for (unique, columns) in &spec.indexes {
+            let mut index = Index::create();
+            index
+                .name(index_name(spec.name, columns))
+                .table(a(spec.name));
+            for column in columns.iter() {
+                index.col(a(column));
+            }
+            if *unique {
+                index.unique();
+            }
+            manager.create_index(index).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops the tables in reverse order.
+pub(crate) async fn drop_tables(
+    manager: &SchemaManager<'_>,
+    specs: Vec<Spec>,
+) -> Result<(), DbErr> {
+    for spec in specs.into_iter().rev() {
+        manager
+            .drop_table(Table::drop().table(a(spec.name)).to_owned())
+            .await?;
+    }
+    Ok(())
 }

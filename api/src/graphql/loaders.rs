@@ -10,12 +10,12 @@ use async_graphql::{Context, ErrorExtensions};
 use entities::{
     agency, agency_group, agency_group_member, assignment, clause, clause_party, component,
     component_clause, component_relation, component_task, kpi, kpi_measurement, kpi_target,
-    kpi_task, task, task_clause, task_party,
+    kpi_task, task, task_clause, task_comment, task_history, task_party, user,
 };
 use sea_orm::DatabaseConnection;
 
 use crate::error::Error;
-use crate::services::{agencies, architecture, clauses, kpis, tasks};
+use crate::services::{agencies, architecture, clauses, kpis, reporting, tasks, users};
 
 /// Loads rows for the GraphQL resolvers in batches.
 pub struct DbLoader {
@@ -82,6 +82,7 @@ by_id!(TaskById, task, tasks::by_ids);
 by_id!(ClauseById, clause, clauses::by_ids);
 by_id!(KpiById, kpi, kpis::by_ids);
 by_id!(ComponentById, component, architecture::by_ids);
+by_id!(UserById, user, users::by_ids);
 
 by_owner!(
     MembersOfGroup,
@@ -170,6 +171,18 @@ by_owner!(
     ComponentLinksOfTask,
     component_task,
     architecture::component_links_of_tasks,
+    task_id
+);
+by_owner!(
+    HistoryOfTask,
+    task_history,
+    reporting::history_of_tasks,
+    task_id
+);
+by_owner!(
+    CommentsOfTask,
+    task_comment,
+    reporting::comments_of_tasks,
     task_id
 );
 by_owner!(

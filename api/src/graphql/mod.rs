@@ -4,18 +4,29 @@
 //! Limits follow GitLab's practice: queries may nest at most 15 levels and cost at most 250,
 //! where a paginated list costs `first × (cost of one node)`.
 
+mod context;
 mod loaders;
+mod mutation;
 mod query;
 mod scalars;
+mod subscription;
 mod types;
 
+use std::sync::Arc;
+
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
+pub use context::{ClientAddr, ReadPolicy};
 pub use loaders::DbLoader;
+pub use mutation::MutationRoot;
 pub use query::QueryRoot;
 pub use scalars::Date;
+pub use subscription::SubscriptionRoot;
+
+use crate::services::events::Events;
+use crate::services::sessions::Sessions;
 
 /// Deepest query nesting accepted.
 pub const MAX_DEPTH: usize = 15;
@@ -23,19 +34,33 @@ pub const MAX_DEPTH: usize = 15;
 pub const MAX_COMPLEXITY: usize = 250;
 
 /// The service's schema type.
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-fn builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
 }
 
-/// The schema with its database connection and per-request loaders.
-pub fn build_schema(db: DatabaseConnection) -> AppSchema {
+/// Shared services the resolvers use.
+pub struct SchemaDeps {
+    pub db: DatabaseConnection,
+    pub sessions: Arc<Sessions>,
+    pub events: Events,
+    pub read_policy: ReadPolicy,
+}
+
+/// The schema with its database connection, sessions, event feed and loaders.
+pub fn build_schema(deps: SchemaDeps) -> AppSchema {
     builder()
-        .data(DataLoader::new(DbLoader::new(db.clone()), tokio::spawn))
-        .data(db)
+        .data(DataLoader::new(
+            DbLoader::new(deps.db.clone()),
+            tokio::spawn,
+        ))
+        .data(deps.db)
+        .data(deps.sessions)
+        .data(deps.events)
+        .data(deps.read_policy)
         .finish()
 }
 

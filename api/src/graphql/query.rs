@@ -1,23 +1,19 @@
 //! Query root: the read-only surface of the plan.
 
+use super::context::{reader, viewer};
 use async_graphql::{Context, Object, Result, ResultExt};
-use sea_orm::DatabaseConnection;
 
 use super::types::{
     Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureLayer, Clause, ClauseKind,
-    Kpi, Plan, Task, TaskConnection, TaskFilter,
+    Kpi, Plan, Task, TaskConnection, TaskFilter, User,
 };
-use crate::services::{agencies, architecture, clauses, kpis, plan, tasks};
+use crate::services::{access, agencies, architecture, clauses, kpis, plan, tasks, users};
 
 /// Everything a reader can ask about the plan.
 pub struct QueryRoot;
 
-fn db<'a>(ctx: &'a Context<'_>) -> Result<&'a DatabaseConnection> {
-    ctx.data::<DatabaseConnection>()
-}
-
 async fn clauses_of(ctx: &Context<'_>, kind: ClauseKind) -> Result<Vec<Clause>> {
-    Ok(clauses::list(db(ctx)?, Some(kind.into()), true)
+    Ok(clauses::list(reader(ctx)?, Some(kind.into()), true)
         .await
         .extend()?
         .into_iter()
@@ -29,12 +25,12 @@ async fn clauses_of(ctx: &Context<'_>, kind: ClauseKind) -> Result<Vec<Clause>> 
 impl QueryRoot {
     /// The plan document: 681/KH-UBND of 1 April 2016.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
-        Ok(plan::current(db(ctx)?).await.extend()?.into())
+        Ok(plan::current(reader(ctx)?).await.extend()?.into())
     }
 
     /// Agencies, optionally of one level, in catalog order.
     async fn agencies(&self, ctx: &Context<'_>, level: Option<AgencyLevel>) -> Result<Vec<Agency>> {
-        Ok(agencies::list(db(ctx)?, level.map(Into::into))
+        Ok(agencies::list(reader(ctx)?, level.map(Into::into))
             .await
             .extend()?
             .into_iter()
@@ -44,7 +40,7 @@ impl QueryRoot {
 
     /// The agency with this code (e.g. `STTTT`).
     async fn agency(&self, ctx: &Context<'_>, code: String) -> Result<Option<Agency>> {
-        Ok(agencies::by_code(db(ctx)?, code.trim())
+        Ok(agencies::by_code(reader(ctx)?, code.trim())
             .await
             .extend()?
             .map(Agency::from))
@@ -52,7 +48,7 @@ impl QueryRoot {
 
     /// Groups the plan names collectively ("các sở, ban, ngành tỉnh", ...).
     async fn agency_groups(&self, ctx: &Context<'_>) -> Result<Vec<AgencyGroup>> {
-        Ok(agencies::groups(db(ctx)?)
+        Ok(agencies::groups(reader(ctx)?)
             .await
             .extend()?
             .into_iter()
@@ -62,7 +58,7 @@ impl QueryRoot {
 
     /// The group with this code (e.g. `SO_NGANH`).
     async fn agency_group(&self, ctx: &Context<'_>, code: String) -> Result<Option<AgencyGroup>> {
-        Ok(agencies::group_by_code(db(ctx)?, code.trim())
+        Ok(agencies::group_by_code(reader(ctx)?, code.trim())
             .await
             .extend()?
             .map(AgencyGroup::from))
@@ -78,7 +74,7 @@ impl QueryRoot {
         filter: Option<TaskFilter>,
     ) -> Result<TaskConnection> {
         let filter = filter.map(Into::into).unwrap_or_default();
-        Ok(tasks::list(db(ctx)?, &filter, first, after.as_deref())
+        Ok(tasks::list(reader(ctx)?, &filter, first, after.as_deref())
             .await
             .extend()?
             .into())
@@ -86,7 +82,7 @@ impl QueryRoot {
 
     /// The task with this appendix number (1-27).
     async fn task(&self, ctx: &Context<'_>, number: i32) -> Result<Option<Task>> {
-        Ok(tasks::by_number(db(ctx)?, number)
+        Ok(tasks::by_number(reader(ctx)?, number)
             .await
             .extend()?
             .map(Task::from))
@@ -94,7 +90,7 @@ impl QueryRoot {
 
     /// The plan's KPIs.
     async fn kpis(&self, ctx: &Context<'_>) -> Result<Vec<Kpi>> {
-        Ok(kpis::list(db(ctx)?)
+        Ok(kpis::list(reader(ctx)?)
             .await
             .extend()?
             .into_iter()
@@ -104,7 +100,7 @@ impl QueryRoot {
 
     /// The KPI with this code (e.g. `ICT_RANK`).
     async fn kpi(&self, ctx: &Context<'_>, code: String) -> Result<Option<Kpi>> {
-        Ok(kpis::by_code(db(ctx)?, code.trim())
+        Ok(kpis::by_code(reader(ctx)?, code.trim())
             .await
             .extend()?
             .map(Kpi::from))
@@ -119,7 +115,7 @@ impl QueryRoot {
         search: Option<String>,
     ) -> Result<Vec<ArchitectureComponent>> {
         Ok(
-            architecture::list(db(ctx)?, layer.map(Into::into), search.as_deref())
+            architecture::list(reader(ctx)?, layer.map(Into::into), search.as_deref())
                 .await
                 .extend()?
                 .into_iter()
@@ -134,7 +130,7 @@ impl QueryRoot {
         ctx: &Context<'_>,
         code: String,
     ) -> Result<Option<ArchitectureComponent>> {
-        Ok(architecture::by_code(db(ctx)?, code.trim())
+        Ok(architecture::by_code(reader(ctx)?, code.trim())
             .await
             .extend()?
             .map(ArchitectureComponent::from))
@@ -160,9 +156,31 @@ impl QueryRoot {
         clauses_of(ctx, ClauseKind::Duty).await
     }
 
+    /// The signed-in account (null when anonymous).
+    async fn me(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(viewer) = viewer(ctx) else {
+            return Ok(None);
+        };
+        Ok(users::by_username(reader(ctx)?, &viewer.username)
+            .await
+            .extend()?
+            .map(User::from))
+    }
+
+    /// All accounts (planners only).
+    async fn users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        access::planner(viewer(ctx)).extend()?;
+        Ok(users::list(reader(ctx)?)
+            .await
+            .extend()?
+            .into_iter()
+            .map(User::from)
+            .collect())
+    }
+
     /// Any clause by its code (e.g. `II.3.c`, `IV.2.đ`).
     async fn clause(&self, ctx: &Context<'_>, code: String) -> Result<Option<Clause>> {
-        Ok(clauses::by_code(db(ctx)?, &code)
+        Ok(clauses::by_code(reader(ctx)?, &code)
             .await
             .extend()?
             .map(Clause::from))

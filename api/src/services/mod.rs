@@ -4,13 +4,18 @@
 //! small result structs; they know nothing about GraphQL, so the same rules can serve other
 //! front ends (reports, the command line).
 
+pub mod access;
 pub mod agencies;
 pub mod architecture;
 pub mod clauses;
 pub mod clock;
+pub mod events;
 pub mod kpis;
 pub mod plan;
+pub mod reporting;
+pub mod sessions;
 pub mod tasks;
+pub mod users;
 
 /// Defines `pub async fn $name(db, ids)` returning every row of `$module` whose `$column` is one
 /// of `ids`: the batch fetches behind the GraphQL DataLoaders.

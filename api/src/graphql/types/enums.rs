@@ -98,3 +98,30 @@ mirror!(
     /// Kind of dependency between components; every relation reads "from depends on to".
     RelationKind { Uses, IntegratesWith, HostedOn, ConnectedVia, ProtectedBy, PartOf }
 );
+mirror!(
+    /// What an account may do: PLANNER (DIC staff, everything), AGENCY (reports for one agency),
+    /// LEADER (reads everything, changes nothing).
+    UserRole { Planner, Agency, Leader }
+);
+
+/// Whether a KPI is where the plan wants it in a year.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiStatus {
+    /// At least as good as the planned trajectory.
+    OnTrack,
+    /// Worse than the planned trajectory.
+    Behind,
+    /// No measurement for the year, or no target.
+    NoData,
+}
+
+impl From<crate::services::kpis::KpiStatus> for KpiStatus {
+    fn from(value: crate::services::kpis::KpiStatus) -> Self {
+        use crate::services::kpis::KpiStatus as S;
+        match value {
+            S::OnTrack => Self::OnTrack,
+            S::Behind => Self::Behind,
+            S::NoData => Self::NoData,
+        }
+    }
+}

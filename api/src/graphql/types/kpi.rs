@@ -3,11 +3,12 @@
 use async_graphql::{ComplexObject, Context, Result, SimpleObject};
 use entities::{kpi, kpi_measurement, kpi_target};
 
-use super::{ArchitectureComponent, Clause, KpiDirection, Task};
+use super::{ArchitectureComponent, Clause, KpiDirection, KpiStatus, Task};
 use crate::graphql::loaders::{
     self, ClauseById, ComponentById, ComponentLinksOfTask, MeasurementsOfKpi, TargetsOfKpi,
     TaskById, TaskLinksOfKpi,
 };
+use crate::services::kpis::Trajectory;
 
 /// A measurable indicator the plan sets.
 #[derive(SimpleObject, Clone)]
@@ -19,6 +20,8 @@ pub struct Kpi {
     pub clause_id: Option<i32>,
     #[graphql(skip)]
     pub objective_clause_id: Option<i32>,
+    #[graphql(skip)]
+    pub lower_is_better: bool,
     pub code: String,
     pub name_vi: String,
     pub name_en: String,
@@ -63,6 +66,7 @@ impl From<kpi::Model> for Kpi {
             id: m.id,
             clause_id: m.clause_id,
             objective_clause_id: m.objective_clause_id,
+            lower_is_better: m.direction == entities::KpiDirection::LowerIsBetter,
             code: m.code,
             name_vi: m.name_vi,
             name_en: m.name_en,
@@ -98,6 +102,29 @@ impl From<kpi_measurement::Model> for Measurement {
     }
 }
 
+impl Kpi {
+    async fn trajectory(&self, ctx: &Context<'_>) -> Result<Trajectory> {
+        let (targets, measurements) = tokio::join!(
+            loaders::rows(ctx, TargetsOfKpi(self.id)),
+            loaders::rows(ctx, MeasurementsOfKpi(self.id))
+        );
+        let mut targets: Vec<(i32, f64)> =
+            targets?.into_iter().map(|t| (t.year, t.value)).collect();
+        let mut measurements: Vec<(i32, f64)> = measurements?
+            .into_iter()
+            .map(|m| (m.year, m.value))
+            .collect();
+        targets.sort_by_key(|t| t.0);
+        measurements.sort_by_key(|m| m.0);
+        Ok(Trajectory {
+            lower_is_better: self.lower_is_better,
+            baseline: self.baseline.map(|b| (b.year, b.value)),
+            targets,
+            measurements,
+        })
+    }
+}
+
 #[ComplexObject]
 impl Kpi {
     /// Code of the plan clause the KPI comes from, e.g. `I.2.a`.
@@ -126,6 +153,19 @@ impl Kpi {
         let mut rows = loaders::rows(ctx, TargetsOfKpi(self.id)).await?;
         rows.sort_by_key(|r| r.year);
         Ok(rows.into_iter().map(YearValue::from).collect())
+    }
+
+    /// Percent of the year's target reached, respecting direction: for a rank, the share of the
+    /// way from the baseline to the target (rank 31 → 20 against a target of 20 is 100).
+    /// Null without a measurement for the year or a target.
+    async fn attainment(&self, ctx: &Context<'_>, year: i32) -> Result<Option<f64>> {
+        Ok(self.trajectory(ctx).await?.attainment(year))
+    }
+
+    /// Whether the year's measurement is on the planned trajectory (the line from the baseline
+    /// or previous target to the next target).
+    async fn status(&self, ctx: &Context<'_>, year: i32) -> Result<KpiStatus> {
+        Ok(self.trajectory(ctx).await?.status(year).into())
     }
 
     /// Measured values with their sources, by year.

@@ -3,18 +3,22 @@
 //! Plain fields are copied from the model; fields that follow a relation are resolved through
 //! the DataLoaders in `loaders`.
 
+mod account;
 mod agency;
 mod architecture;
 mod clause;
 mod enums;
+mod history;
 mod kpi;
 mod plan;
 mod task;
 
+pub use account::{AuthPayload, User};
 pub use agency::{Agency, AgencyGroup, Party};
 pub use architecture::ArchitectureComponent;
 pub use clause::Clause;
 pub use enums::*;
+pub use history::{HistoryEntry, TaskComment, TaskStatusChange};
 pub use kpi::Kpi;
 pub use plan::Plan;
 pub use task::{Task, TaskConnection, TaskFilter};

@@ -4,12 +4,13 @@ use async_graphql::{ComplexObject, Context, ErrorExtensions, InputObject, Result
 use entities::{assignment, task};
 
 use super::{
-    Agency, AgencyGroup, ArchitectureComponent, AssignmentRole, Clause, Kpi, Party, Recurrence,
-    TaskStatus,
+    Agency, AgencyGroup, ArchitectureComponent, AssignmentRole, Clause, HistoryEntry, Kpi, Party,
+    Recurrence, TaskComment, TaskStatus,
 };
 use crate::graphql::loaders::{
-    self, AgencyById, AssignmentsOfTask, ClauseById, ClauseLinksOfTask, ComponentById,
-    ComponentLinksOfTask, GroupById, KpiById, KpiLinksOfTask, PartiesOfTask,
+    self, AgencyById, AssignmentsOfTask, ClauseById, ClauseLinksOfTask, CommentsOfTask,
+    ComponentById, ComponentLinksOfTask, GroupById, HistoryOfTask, KpiById, KpiLinksOfTask,
+    PartiesOfTask,
 };
 use crate::graphql::Date;
 use crate::services::{clock, tasks as task_rules};
@@ -209,6 +210,24 @@ impl Task {
         let mut kpis = loaders::many(ctx, ids).await?;
         kpis.sort_by_key(|k| k.position);
         Ok(kpis.into_iter().map(Kpi::from).collect())
+    }
+
+    /// Every accepted status report, oldest first. `changedBy` is shown to signed-in readers only.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
+        Ok(loaders::rows(ctx, HistoryOfTask(self.id))
+            .await?
+            .into_iter()
+            .map(HistoryEntry::from)
+            .collect())
+    }
+
+    /// Comments and evidence from agencies assigned to the task, oldest first.
+    async fn comments(&self, ctx: &Context<'_>) -> Result<Vec<TaskComment>> {
+        Ok(loaders::rows(ctx, CommentsOfTask(self.id))
+            .await?
+            .into_iter()
+            .map(TaskComment::from)
+            .collect())
     }
 
     /// Architecture components this task builds or upgrades.

@@ -1,0 +1,205 @@
+//! Mutation root: sign-in, accounts, status reports, comments and KPI values.
+//!
+//! Resolvers only translate arguments; the permission and validation rules live in `services`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, InputObject, Object, Result, ResultExt};
+
+use super::context::{db, viewer, ClientAddr};
+use super::types::{AuthPayload, Kpi, Task, TaskComment, TaskStatus, User, UserRole};
+use super::Date;
+use crate::services::events::Events;
+use crate::services::kpis::{self, NewMeasurement};
+use crate::services::reporting::{self, NewComment, StatusReport};
+use crate::services::sessions::Sessions;
+use crate::services::{access, users};
+
+/// Everything that changes data.
+pub struct MutationRoot;
+
+fn sessions<'a>(ctx: &'a Context<'_>) -> Result<&'a Sessions> {
+    Ok(ctx.data::<Arc<Sessions>>()?.as_ref())
+}
+
+/// A status report on the caller's (or, for planners, any) assignment.
+#[derive(InputObject)]
+pub struct UpdateTaskStatusInput {
+    pub task_number: i32,
+    /// Defaults to the caller's agency; planners name it when a task has several leads.
+    pub agency_code: Option<String>,
+    pub status: Option<TaskStatus>,
+    /// 0-100; COMPLETED means 100.
+    pub progress: Option<i32>,
+    /// At most 4,000 characters.
+    pub note: Option<String>,
+    /// An official document reference ("123/QĐ-UBND ngày 05/06/2017") or a URL.
+    pub evidence: Option<String>,
+    /// When it really happened (default today); not in the future, not before 2016-04-01.
+    pub effective_on: Option<Date>,
+    /// The task `version` the caller last read; a stale one is refused with CONFLICT.
+    pub expected_version: Option<i32>,
+}
+
+/// A comment or evidence on a task.
+#[derive(InputObject)]
+pub struct AddTaskCommentInput {
+    pub task_number: i32,
+    pub body: String,
+    pub evidence: Option<String>,
+    /// For planners commenting on an agency's behalf.
+    pub agency_code: Option<String>,
+}
+
+/// A measured KPI value.
+#[derive(InputObject)]
+pub struct RecordKpiMeasurementInput {
+    pub kpi_code: String,
+    pub year: i32,
+    pub value: f64,
+    /// Where the figure comes from (publication, decision, report).
+    pub source: String,
+    pub note: Option<String>,
+}
+
+/// A new account.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub username: String,
+    /// At least 12 characters.
+    pub password: String,
+    pub role: UserRole,
+    /// Required for AGENCY accounts.
+    pub agency_code: Option<String>,
+}
+
+#[Object]
+impl MutationRoot {
+    /// Signs in. Ten failed attempts for a username or from one client lock sign-in for 15
+    /// minutes (TOO_MANY_REQUESTS); the error never says whether the account exists.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        username: String,
+        password: String,
+    ) -> Result<AuthPayload> {
+        let client = ctx.data_opt::<ClientAddr>().map(|c| c.0.as_str());
+        Ok(sessions(ctx)?
+            .login(db(ctx)?, &username, password, client)
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Exchanges a refresh token for new tokens; each refresh token works once.
+    async fn refresh(&self, ctx: &Context<'_>, refresh_token: String) -> Result<AuthPayload> {
+        Ok(sessions(ctx)?
+            .refresh(db(ctx)?, &refresh_token)
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Ends the session a refresh token belongs to.
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
+        sessions(ctx)?
+            .logout(db(ctx)?, &refresh_token)
+            .await
+            .extend()
+    }
+
+    /// Creates an account (planners only).
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<User> {
+        access::planner(viewer(ctx)).extend()?;
+        let new = users::NewUser {
+            username: input.username,
+            password: input.password,
+            role: input.role.into(),
+            agency_code: input.agency_code,
+        };
+        Ok(users::create(db(ctx)?, new).await.extend()?.into())
+    }
+
+    /// Disables an account; its tokens stop working at once (planners only).
+    async fn disable_user(&self, ctx: &Context<'_>, username: String) -> Result<User> {
+        access::planner(viewer(ctx)).extend()?;
+        Ok(users::disable(db(ctx)?, &username).await.extend()?.into())
+    }
+
+    /// Sets a new password and ends the account's sessions (planners only).
+    async fn reset_user_password(
+        &self,
+        ctx: &Context<'_>,
+        username: String,
+        password: String,
+    ) -> Result<User> {
+        access::planner(viewer(ctx)).extend()?;
+        Ok(users::reset_password(db(ctx)?, &username, password)
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Reports status and progress on an assignment. Agencies report on tasks they lead;
+    /// planners on any assignment; every accepted report is kept in the task's history.
+    async fn update_task_status(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateTaskStatusInput,
+    ) -> Result<Task> {
+        let report = StatusReport {
+            task_number: input.task_number,
+            agency_code: input.agency_code,
+            status: input.status.map(Into::into),
+            progress: input.progress,
+            note: input.note,
+            evidence: input.evidence,
+            effective_on: input.effective_on.map(|d| d.0),
+            expected_version: input.expected_version,
+        };
+        let events = ctx.data::<Events>()?;
+        Ok(
+            reporting::update_task_status(db(ctx)?, events, viewer(ctx), report)
+                .await
+                .extend()?
+                .into(),
+        )
+    }
+
+    /// Adds a comment or evidence; lead and cooperating agencies may, and planners.
+    async fn add_task_comment(
+        &self,
+        ctx: &Context<'_>,
+        input: AddTaskCommentInput,
+    ) -> Result<TaskComment> {
+        let comment = NewComment {
+            task_number: input.task_number,
+            agency_code: input.agency_code,
+            body: input.body,
+            evidence: input.evidence,
+        };
+        Ok(reporting::add_comment(db(ctx)?, viewer(ctx), comment)
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Records (or corrects) a KPI's value for a year (planners only).
+    async fn record_kpi_measurement(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordKpiMeasurementInput,
+    ) -> Result<Kpi> {
+        let new = NewMeasurement {
+            kpi_code: input.kpi_code,
+            year: input.year,
+            value: input.value,
+            source: input.source,
+            note: input.note,
+        };
+        Ok(kpis::record_measurement(db(ctx)?, viewer(ctx), new)
+            .await
+            .extend()?
+            .into())
+    }
+}

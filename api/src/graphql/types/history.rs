@@ -1,0 +1,173 @@
+//! What happened to a task: status reports, comments, and the live change feed.
+
+use async_graphql::{ComplexObject, Context, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{task_comment, task_history};
+
+use super::{Agency, Task, TaskStatus};
+use crate::graphql::context::viewer;
+use crate::graphql::loaders::{self, AgencyById, TaskById, UserById};
+use crate::graphql::Date;
+use crate::services::events::TaskStatusChanged;
+
+/// Who made a change, shown only to signed-in readers: the plan is public, its authors are not.
+async fn author(ctx: &Context<'_>, user_id: Option<i32>) -> Result<Option<String>> {
+    match (viewer(ctx), user_id) {
+        (Some(_), Some(id)) => Ok(loaders::one(ctx, UserById(id)).await?.map(|u| u.username)),
+        _ => Ok(None),
+    }
+}
+
+async fn agency(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Agency>> {
+    match id {
+        Some(id) => Ok(loaders::one(ctx, AgencyById(id)).await?.map(Agency::from)),
+        None => Ok(None),
+    }
+}
+
+/// One accepted status report; history is never edited or deleted.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct HistoryEntry {
+    #[graphql(skip)]
+    pub agency_id: i32,
+    #[graphql(skip)]
+    pub changed_by_user_id: Option<i32>,
+    pub status: TaskStatus,
+    pub progress: i32,
+    pub note: Option<String>,
+    pub evidence: Option<String>,
+    /// When it really happened.
+    pub effective_on: Date,
+    /// When it was recorded.
+    pub changed_at: DateTime<Utc>,
+    /// The task version this change produced.
+    pub version: i32,
+}
+
+impl From<task_history::Model> for HistoryEntry {
+    fn from(m: task_history::Model) -> Self {
+        Self {
+            agency_id: m.agency_id,
+            changed_by_user_id: m.changed_by_user_id,
+            status: m.status.into(),
+            progress: m.progress,
+            note: m.note,
+            evidence: m.evidence,
+            effective_on: m.effective_on.into(),
+            changed_at: m.changed_at,
+            version: m.task_version,
+        }
+    }
+}
+
+#[ComplexObject]
+impl HistoryEntry {
+    /// The agency whose assignment changed.
+    async fn agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
+        agency(ctx, Some(self.agency_id)).await
+    }
+
+    /// Username of who reported it; null for anonymous readers.
+    async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        author(ctx, self.changed_by_user_id).await
+    }
+}
+
+/// A comment or piece of evidence on a task.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct TaskComment {
+    #[graphql(skip)]
+    pub agency_id: Option<i32>,
+    #[graphql(skip)]
+    pub user_id: Option<i32>,
+    pub body: String,
+    pub evidence: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<task_comment::Model> for TaskComment {
+    fn from(m: task_comment::Model) -> Self {
+        Self {
+            agency_id: m.agency_id,
+            user_id: m.user_id,
+            body: m.body,
+            evidence: m.evidence,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[ComplexObject]
+impl TaskComment {
+    /// The agency the comment is from.
+    async fn agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
+        agency(ctx, self.agency_id).await
+    }
+
+    /// Username of the author; null for anonymous readers.
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        author(ctx, self.user_id).await
+    }
+}
+
+/// An accepted status report, as streamed by `taskStatusChanged`.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct TaskStatusChange {
+    #[graphql(skip)]
+    pub task_id: i32,
+    #[graphql(skip)]
+    pub agency_id: i32,
+    #[graphql(skip)]
+    pub changed_by_user_id: Option<i32>,
+    pub task_number: i32,
+    /// The assignment's new state.
+    pub status: TaskStatus,
+    pub progress: i32,
+    /// The task's rolled-up state after the change.
+    pub task_status: TaskStatus,
+    pub task_progress: i32,
+    pub version: i32,
+    pub effective_on: Date,
+    pub changed_at: DateTime<Utc>,
+}
+
+impl From<TaskStatusChanged> for TaskStatusChange {
+    fn from(e: TaskStatusChanged) -> Self {
+        Self {
+            task_id: e.task_id,
+            agency_id: e.agency_id,
+            changed_by_user_id: e.changed_by_user_id,
+            task_number: e.task_number,
+            status: e.status.into(),
+            progress: e.progress,
+            task_status: e.task_status.into(),
+            task_progress: e.task_progress,
+            version: e.task_version,
+            effective_on: e.effective_on.into(),
+            changed_at: e.changed_at,
+        }
+    }
+}
+
+#[ComplexObject]
+impl TaskStatusChange {
+    /// The agency whose assignment changed.
+    async fn agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
+        agency(ctx, Some(self.agency_id)).await
+    }
+
+    /// The task as it stands now.
+    async fn task(&self, ctx: &Context<'_>) -> Result<Option<Task>> {
+        Ok(loaders::one(ctx, TaskById(self.task_id))
+            .await?
+            .map(Task::from))
+    }
+
+    /// Username of who reported it; null for anonymous subscribers.
+    async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        author(ctx, self.changed_by_user_id).await
+    }
+}

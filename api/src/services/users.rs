@@ -1,0 +1,192 @@
+//! Accounts: creating, listing, disabling and resetting passwords.
+//!
+//! Used by the `egov-tracker user` commands and by planners through GraphQL. Disabling an account
+//! or resetting its password ends its sessions (refresh tokens are revoked, and access tokens are
+//! checked against the account on every request).
+
+use chrono::Utc;
+use entities::{refresh_token, user, UserRole};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::{agencies, fetch_by};
+use crate::auth;
+use crate::error::{Error, Result};
+
+/// Shortest password accepted (OWASP ASVS 2.1.1 asks for at least 12 characters).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest password accepted (bounds hashing cost).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// What it takes to create an account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    pub role: UserRole,
+    /// Agency code; required for `AGENCY`, refused for other roles.
+    pub agency_code: Option<String>,
+}
+
+/// Parses `planner`, `agency` or `leader` (any case).
+pub fn parse_role(text: &str) -> Result<UserRole> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "planner" => Ok(UserRole::Planner),
+        "agency" => Ok(UserRole::Agency),
+        "leader" => Ok(UserRole::Leader),
+        other => Err(Error::bad_input(format!(
+            "role must be planner, agency or leader, not {other:?}"
+        ))),
+    }
+}
+
+/// Usernames: 3-64 characters of lower-case letters, digits, `.`, `_` and `-`.
+pub fn normalise_username(username: &str) -> Result<String> {
+    let name = username.trim().to_lowercase();
+    let valid = (3..=64).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if valid {
+        Ok(name)
+    } else {
+        Err(Error::bad_input(
+            "username must be 3-64 characters: lower-case letters, digits, '.', '_' or '-'",
+        ))
+    }
+}
+
+fn check_password(password: &str) -> Result<()> {
+    let length = password.chars().count();
+    if (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&length) {
+        Ok(())
+    } else {
+        Err(Error::bad_input(format!(
+            "password must be {MIN_PASSWORD_CHARS}-{MAX_PASSWORD_CHARS} characters"
+        )))
+    }
+}
+
+/// The account with this username, if any.
+pub async fn by_username(db: &DatabaseConnection, username: &str) -> Result<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Username.eq(username.trim().to_lowercase()))
+        .one(db)
+        .await?)
+}
+
+async fn require(db: &DatabaseConnection, username: &str) -> Result<user::Model> {
+    by_username(db, username)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("user {}", username.trim())))
+}
+
+fetch_by!(
+    /// Accounts by id.
+    by_ids, user, Id
+);
+
+/// Creates an account.
+pub async fn create(db: &DatabaseConnection, new: NewUser) -> Result<user::Model> {
+    let username = normalise_username(&new.username)?;
+    check_password(&new.password)?;
+    let agency_id = match (new.role, new.agency_code.as_deref().map(str::trim)) {
+        (UserRole::Agency, Some(code)) if !code.is_empty() => Some(
+            agencies::by_code(db, code)
+                .await?
+                .ok_or_else(|| Error::bad_input(format!("unknown agency code {code:?}")))?
+                .id,
+        ),
+        (UserRole::Agency, _) => {
+            return Err(Error::bad_input("an agency account needs an agency code"))
+        }
+        (_, Some(code)) if !code.is_empty() => {
+            return Err(Error::bad_input("only agency accounts belong to an agency"))
+        }
+        _ => None,
+    };
+    if by_username(db, &username).await?.is_some() {
+        return Err(Error::Conflict(format!("user {username} already exists")));
+    }
+    let password_hash = auth::hash_password(new.password).await?;
+    let now = Utc::now();
+    let created = user::ActiveModel {
+        username: Set(username),
+        password_hash: Set(password_hash),
+        role: Set(new.role),
+        agency_id: Set(agency_id),
+        disabled: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(created)
+}
+
+/// All accounts, by username.
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<user::Model>> {
+    Ok(user::Entity::find()
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await?)
+}
+
+async fn revoke_sessions(db: &DatabaseConnection, user_id: i32) -> Result<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::Revoked, Expr::value(true))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Disables an account and ends its sessions.
+pub async fn disable(db: &DatabaseConnection, username: &str) -> Result<user::Model> {
+    let existing = require(db, username).await?;
+    revoke_sessions(db, existing.id).await?;
+    let mut row: user::ActiveModel = existing.into();
+    row.disabled = Set(true);
+    row.updated_at = Set(Utc::now());
+    Ok(row.update(db).await?)
+}
+
+/// Sets a new password and ends the account's sessions.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    username: &str,
+    password: String,
+) -> Result<user::Model> {
+    check_password(&password)?;
+    let existing = require(db, username).await?;
+    let hash = auth::hash_password(password).await?;
+    revoke_sessions(db, existing.id).await?;
+    let mut row: user::ActiveModel = existing.into();
+    row.password_hash = Set(hash);
+    row.updated_at = Set(Utc::now());
+    Ok(row.update(db).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_normalised_and_checked() {
+        assert_eq!(
+            normalise_username(" DIC.Planner ").ok(),
+            Some("dic.planner".into())
+        );
+        assert!(normalise_username("ab").is_err());
+        assert!(normalise_username("có dấu").is_err());
+    }
+
+    #[test]
+    fn roles_parse_in_any_case() {
+        assert_eq!(parse_role("Planner").ok(), Some(UserRole::Planner));
+        assert!(parse_role("admin").is_err());
+    }
+}
