@@ -33,32 +33,26 @@ fn with_database(admin_url: &str, name: &str) -> String {
     }
 }
 
-/// A running service on its own fresh database.
-pub struct TestApp {
-    /// Base URL, e.g. `http://127.0.0.1:41234`.
-    pub address: String,
-    /// HTTP client for the service.
-    pub client: reqwest::Client,
-    /// Direct connection to the service's database, for checks behind the API's back.
-    pub db: DatabaseConnection,
-    /// Settings the service was started with (to start it again on the same data).
-    pub config: Config,
-    backend: Backend,
-    cleanup: Cleanup,
+/// A fresh, empty database for one test: a temporary directory for SQLite, or a new
+/// PostgreSQL database. Dropping it removes the directory and drops the database.
+pub struct TestDatabase {
+    /// `None` for SQLite: the service's default file in `dir`.
+    pub url: Option<DatabaseUrl>,
+    /// Data directory (SQLite file, token secret).
+    pub dir: PathBuf,
+    /// Which backend this is.
+    pub backend: Backend,
+    postgres_name: Option<String>,
 }
 
-enum Cleanup {
-    Directory(PathBuf),
-    PostgresDatabase(String),
-}
-
-impl TestApp {
-    /// Starts the service on a fresh database and waits until it serves.
-    pub async fn spawn(backend: Backend) -> TestApp {
+impl TestDatabase {
+    /// Creates the directory (and, for PostgreSQL, the database).
+    pub async fn create(backend: Backend) -> TestDatabase {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let dir = std::env::temp_dir().join(format!("egov-test-{id}"));
-        let (database_url, cleanup) = match backend {
-            Backend::Sqlite => (None, Cleanup::Directory(dir.clone())),
+        std::fs::create_dir_all(&dir).expect("create the test directory");
+        let (url, postgres_name) = match backend {
+            Backend::Sqlite => (None, None),
             Backend::Postgres => {
                 let name = format!("egov_test_{id}");
                 let admin = Database::connect(postgres_admin_url())
@@ -70,24 +64,84 @@ impl TestApp {
                     .expect("create the test database");
                 admin.close().await.ok();
                 let url = with_database(&postgres_admin_url(), &name);
-                (Some(DatabaseUrl::new(url)), Cleanup::PostgresDatabase(name))
+                (Some(DatabaseUrl::new(url)), Some(name))
             }
         };
+        TestDatabase {
+            url,
+            dir,
+            backend,
+            postgres_name,
+        }
+    }
+
+    /// Service settings for this database, listening on a free loopback port.
+    pub fn config(&self) -> Config {
         let mut config = Config::new(
             StorageArgs {
-                database_url,
-                data_dir: dir,
+                database_url: self.url.clone(),
+                data_dir: self.dir.clone(),
             },
             "127.0.0.1:0".parse().expect("loopback address"),
         );
         config.max_connections = 4;
+        config
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(name) = self.postgres_name.take() {
+            let statement = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime for cleanup");
+                runtime.block_on(async {
+                    if let Ok(admin) = Database::connect(postgres_admin_url()).await {
+                        let _ = admin.execute_unprepared(&statement).await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A running service on its own fresh database.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub address: String,
+    /// HTTP client for the service.
+    pub client: reqwest::Client,
+    /// Direct connection to the service's database, for checks behind the API's back.
+    pub db: DatabaseConnection,
+    /// Settings the service was started with (to start it again on the same data).
+    pub config: Config,
+    backend: Backend,
+    _database: Option<TestDatabase>,
+}
+
+impl TestApp {
+    /// Starts the service on a fresh database and waits until it serves.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with settings adjusted by `adjust` first.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let database = TestDatabase::create(backend).await;
+        let mut config = database.config();
+        adjust(&mut config);
         let mut app = Self::start(&config).await;
-        app.backend = backend;
-        app.cleanup = cleanup;
+        app._database = Some(database);
         app
     }
 
-    /// Starts another service process on the same data as `config` (a restart).
+    /// Starts another service on the same data as `config` (a restart, or a second instance).
     pub async fn start(config: &Config) -> TestApp {
         let application = Application::build(config)
             .await
@@ -107,8 +161,12 @@ impl TestApp {
             client,
             db,
             config: config.clone(),
-            backend: Backend::Sqlite,
-            cleanup: Cleanup::Directory(PathBuf::new()),
+            backend: if config.database_url.is_some() {
+                Backend::Postgres
+            } else {
+                Backend::Sqlite
+            },
+            _database: None,
         }
     }
 
@@ -119,14 +177,24 @@ impl TestApp {
 
     /// Posts a raw body to `/graphql` and returns the status and the JSON answer.
     pub async fn post_raw(&self, body: impl Into<reqwest::Body>) -> (u16, Value) {
-        let response = self
+        self.post_as(None, body).await
+    }
+
+    /// Posts a raw body with an optional bearer token.
+    pub async fn post_as(
+        &self,
+        token: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> (u16, Value) {
+        let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
             .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("request is sent");
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request is sent");
         let status = response.status().as_u16();
         let text = response.text().await.expect("response body");
         let json = serde_json::from_str(&text)
@@ -134,17 +202,27 @@ impl TestApp {
         (status, json)
     }
 
-    /// Runs a GraphQL operation with variables and returns the whole response.
-    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+    /// Runs a GraphQL operation with variables as an optional signed-in user; the whole response.
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let body = json!({ "query": query, "variables": variables }).to_string();
-        let (status, json) = self.post_raw(body).await;
+        let (status, json) = self.post_as(token, body).await;
         assert_eq!(status, 200, "GraphQL answered {status}: {json}");
         json
     }
 
+    /// Runs a GraphQL operation anonymously and returns the whole response.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.graphql_as(None, query, variables).await
+    }
+
     /// Runs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
-        let response = self.graphql(query, variables).await;
+        self.data_as(None, query, variables).await
+    }
+
+    /// Runs an operation as a signed-in user; it must succeed. Returns its `data`.
+    pub async fn data_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let response = self.graphql_as(token, query, variables).await;
         assert!(
             response.get("errors").is_none(),
             "unexpected errors: {}",
@@ -155,11 +233,62 @@ impl TestApp {
 
     /// Runs a query that must fail and returns its errors.
     pub async fn errors(&self, query: &str, variables: Value) -> Vec<Value> {
-        let response = self.graphql(query, variables).await;
+        self.errors_as(None, query, variables).await
+    }
+
+    /// Runs an operation as a signed-in user; it must fail. Returns its errors.
+    pub async fn errors_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Vec<Value> {
+        let response = self.graphql_as(token, query, variables).await;
         response["errors"]
             .as_array()
             .unwrap_or_else(|| panic!("expected errors, got {response}"))
             .clone()
+    }
+
+    /// Creates an account directly (as the `user add` command does) and returns its password.
+    /// `role` is `planner`, `agency` or `leader`.
+    pub async fn add_user(&self, username: &str, role: &str, agency: Option<&str>) -> String {
+        let password = format!("{username}-pass-phrase-123");
+        api::services::users::create(
+            &self.db,
+            api::services::users::NewUser {
+                username: username.to_owned(),
+                password: password.clone(),
+                role: api::services::users::parse_role(role).expect("a role"),
+                agency_code: agency.map(str::to_owned),
+            },
+        )
+        .await
+        .expect("create user");
+        password
+    }
+
+    /// Signs in through GraphQL and returns `(access token, refresh token)`.
+    pub async fn login(&self, username: &str, password: &str) -> (String, String) {
+        let data = self
+            .data(
+                "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token refreshToken } }",
+                json!({ "u": username, "p": password }),
+            )
+            .await;
+        (
+            data["login"]["token"].as_str().expect("token").to_owned(),
+            data["login"]["refreshToken"]
+                .as_str()
+                .expect("refresh token")
+                .to_owned(),
+        )
+    }
+
+    /// Creates an account and signs it in; returns the access token.
+    pub async fn signed_in(&self, username: &str, role: &str, agency: Option<&str>) -> String {
+        let password = self.add_user(username, role, agency).await;
+        self.login(username, &password).await.0
     }
 }
 
@@ -174,34 +303,6 @@ pub fn codes(errors: &[Value]) -> Vec<String> {
                 .to_owned()
         })
         .collect()
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        match &self.cleanup {
-            Cleanup::Directory(dir) => {
-                if !dir.as_os_str().is_empty() {
-                    let _ = std::fs::remove_dir_all(dir);
-                }
-            }
-            Cleanup::PostgresDatabase(name) => {
-                let statement = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("a runtime for cleanup");
-                    runtime.block_on(async {
-                        if let Ok(admin) = Database::connect(postgres_admin_url()).await {
-                            let _ = admin.execute_unprepared(&statement).await;
-                            let _ = admin.close().await;
-                        }
-                    });
-                })
-                .join();
-            }
-        }
-    }
 }
 
 /// Declares a test that runs once on SQLite and once on PostgreSQL, each on a fresh database:

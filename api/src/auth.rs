@@ -46,6 +46,9 @@ pub struct Claims {
     pub aud: String,
     /// Always `access`: refresh tokens are not JWTs and cannot be replayed as access tokens.
     pub typ: String,
+    /// The sign-in session this token belongs to; logging out, reusing a spent refresh token,
+    /// resetting the password or disabling the account ends it, and its access tokens with it.
+    pub sid: String,
 }
 
 /// Signing and verification keys with a pinned validation policy.
@@ -215,6 +218,7 @@ mod tests {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             typ: ACCESS_TYPE.into(),
+            sid: "session".into(),
         }
     }
 

@@ -2,12 +2,17 @@
 //! HTTP and GraphQL, what a planner or agency would check. Every test runs on SQLite and on
 //! PostgreSQL (`app_test!`).
 
+mod accounts;
 mod agencies;
 mod architecture;
+mod durability;
 mod http;
 mod kpis;
 mod plan;
+mod privacy;
+mod reporting;
 mod seeding;
+mod subscriptions;
 mod task_list;
 mod tasks;
 

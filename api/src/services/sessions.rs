@@ -233,6 +233,7 @@ impl Sessions {
             iss: auth::ISSUER.to_owned(),
             aud: auth::AUDIENCE.to_owned(),
             typ: auth::ACCESS_TYPE.to_owned(),
+            sid: family.clone(),
         };
         let access_token = self.keys.sign(&claims)?;
         let refresh = auth::new_refresh_token();
@@ -257,14 +258,25 @@ impl Sessions {
         })
     }
 
-    /// The account behind an access token, checked against the database on every request so
-    /// that a disabled account stops at once.
+    /// The account behind an access token, checked against the database on every request: a
+    /// disabled account, or a session ended by logout, refresh-token reuse or a password reset,
+    /// stops at once.
     pub async fn viewer(&self, db: &DatabaseConnection, token: &str) -> Result<Viewer> {
         let claims = self.keys.verify(token)?;
         let user = users::by_username(db, &claims.sub)
             .await?
             .filter(|u| !u.disabled)
             .ok_or(Error::Unauthenticated)?;
+        let live = refresh_token::Entity::find()
+            .filter(refresh_token::Column::UserId.eq(user.id))
+            .filter(refresh_token::Column::Family.eq(claims.sid.as_str()))
+            .filter(refresh_token::Column::Revoked.eq(false))
+            .filter(refresh_token::Column::ExpiresAt.gt(Utc::now()))
+            .one(db)
+            .await?;
+        if live.is_none() {
+            return Err(Error::Unauthenticated);
+        }
         Ok(Viewer {
             user_id: user.id,
             username: user.username,

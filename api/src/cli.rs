@@ -1,0 +1,150 @@
+//! The command line: what each `egov-tracker` subcommand does.
+//!
+//! Lives in the library so that the shipping binary and the test suite's copy of it (used to
+//! kill a running server in durability tests) run exactly the same code.
+
+use std::io::Read;
+
+use crate::config::{Cli, Command, Config, UserCommand, DEFAULT_BIND};
+use crate::services::users;
+use crate::{backup, db, graphql, startup, Application};
+use anyhow::Context;
+use migration::MigratorTrait;
+use tracing_subscriber::EnvFilter;
+
+/// Logs to standard error, filtered by `RUST_LOG` (default `info`).
+pub fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Runs one subcommand to completion.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let default_bind = DEFAULT_BIND.parse().context("default bind address")?;
+    match cli.command {
+        Command::Serve { bind, auth } => {
+            let config = Config::new(cli.storage, bind).with_auth(auth);
+            let app = Application::build(&config).await?;
+            let address = app.address();
+            tracing::info!(database = %db::resolve_url(&config).redacted(), "database ready");
+            println!("egov-tracker is serving GraphQL at http://{address}/graphql (GraphiQL in a browser)");
+            app.run_until_stopped().await
+        }
+        Command::Migrate => {
+            let config = Config::new(cli.storage, default_bind);
+            let conn = db::connect(&config).await?;
+            migration::Migrator::up(&conn, None)
+                .await
+                .context("running database migrations")?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed => {
+            let config = Config::new(cli.storage, default_bind);
+            let conn = db::connect(&config).await?;
+            let outcome = startup::prepare_database(&conn).await?;
+            println!("seed data: {outcome:?}");
+            Ok(())
+        }
+        Command::User { command } => {
+            let config = Config::new(cli.storage, default_bind);
+            let conn = db::connect(&config).await?;
+            startup::prepare_database(&conn).await?;
+            user_command(&conn, command).await
+        }
+        Command::Backup { to } => {
+            let config = Config::new(cli.storage, default_bind);
+            let conn = db::connect(&config).await?;
+            backup::backup(&db::resolve_url(&config), &conn, &to).await?;
+            println!("backup written to {}", to.display());
+            Ok(())
+        }
+        Command::Schema { out } => {
+            let sdl = graphql::sdl();
+            match out {
+                Some(path) => std::fs::write(&path, sdl)
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{sdl}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Reads a password from standard input, without its final line break.
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the password from standard input")?;
+    let password = input
+        .strip_suffix('\n')
+        .map(|p| p.strip_suffix('\r').unwrap_or(p))
+        .unwrap_or(&input);
+    Ok(password.to_owned())
+}
+
+async fn user_command(
+    conn: &sea_orm::DatabaseConnection,
+    command: UserCommand,
+) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            agency,
+            password_stdin: _,
+        } => {
+            let role = users::parse_role(&role)?;
+            let password = password_from_stdin()?;
+            let user = users::create(
+                conn,
+                users::NewUser {
+                    username,
+                    password,
+                    role,
+                    agency_code: agency,
+                },
+            )
+            .await?;
+            println!("created {} ({})", user.username, user.role.as_str());
+        }
+        UserCommand::List => {
+            let agencies = crate::services::agencies::list(conn, None).await?;
+            for user in users::list(conn).await? {
+                let agency = user
+                    .agency_id
+                    .and_then(|id| agencies.iter().find(|a| a.id == id))
+                    .map_or("-", |a| a.code.as_str());
+                let state = if user.disabled { "disabled" } else { "active" };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    user.username,
+                    user.role.as_str(),
+                    agency,
+                    state
+                );
+            }
+        }
+        UserCommand::Disable { username } => {
+            let user = users::disable(conn, &username).await?;
+            println!("disabled {}", user.username);
+        }
+        UserCommand::ResetPassword {
+            username,
+            password_stdin: _,
+        } => {
+            let password = password_from_stdin()?;
+            let user = users::reset_password(conn, &username, password).await?;
+            println!(
+                "password reset for {}; its sessions have ended",
+                user.username
+            );
+        }
+    }
+    Ok(())
+}
