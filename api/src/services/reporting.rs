@@ -13,13 +13,13 @@ use entities::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 
 use super::access::{signed_in, Viewer};
 use super::events::{Events, TaskStatusChanged};
-use super::{agencies, clock, plan, tasks};
+use super::{agencies, clock, fetch_by, plan, tasks};
 use crate::error::{Error, Result};
 
 /// Longest note accepted, in characters.
@@ -366,29 +366,14 @@ pub async fn add_comment(
     .await?)
 }
 
-/// History entries of the given tasks, oldest first.
-pub async fn history_of_tasks(
-    db: &DatabaseConnection,
-    task_ids: &[i32],
-) -> Result<Vec<task_history::Model>> {
-    Ok(task_history::Entity::find()
-        .filter(task_history::Column::TaskId.is_in(task_ids.iter().copied()))
-        .order_by_asc(task_history::Column::Id)
-        .all(db)
-        .await?)
-}
-
-/// Comments on the given tasks, oldest first.
-pub async fn comments_of_tasks(
-    db: &DatabaseConnection,
-    task_ids: &[i32],
-) -> Result<Vec<task_comment::Model>> {
-    Ok(task_comment::Entity::find()
-        .filter(task_comment::Column::TaskId.is_in(task_ids.iter().copied()))
-        .order_by_asc(task_comment::Column::Id)
-        .all(db)
-        .await?)
-}
+fetch_by!(
+    /// History entries of the given tasks, oldest first.
+    history_of_tasks, task_history, TaskId
+);
+fetch_by!(
+    /// Comments on the given tasks, oldest first.
+    comments_of_tasks, task_comment, TaskId
+);
 
 #[cfg(test)]
 mod tests {
