@@ -8,9 +8,11 @@
 
 mod files;
 mod loader;
+pub mod scoring;
 
 pub use files::SeedData;
 pub use loader::{load, LoadOutcome};
+pub use scoring::ScoringMethod;
 
 /// Why the seed data could not be loaded.
 #[derive(Debug, thiserror::Error)]

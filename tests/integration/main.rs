@@ -10,6 +10,7 @@ mod http;
 mod kpis;
 mod plan;
 mod privacy;
+mod progress;
 mod reporting;
 mod seeding;
 mod subscriptions;

@@ -5,9 +5,12 @@ use async_graphql::{Context, Object, Result, ResultExt};
 
 use super::types::{
     Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureLayer, Clause, ClauseKind,
-    Kpi, Plan, Task, TaskConnection, TaskFilter, User,
+    Kpi, Plan, PlanProgress, RankingEntry, ScoringMethod, Task, TaskConnection, TaskFilter, User,
 };
-use crate::services::{access, agencies, architecture, clauses, kpis, plan, tasks, users};
+use super::Date;
+use crate::services::{
+    access, agencies, architecture, clauses, clock, kpis, plan, ranking, tasks, users,
+};
 
 /// Everything a reader can ask about the plan.
 pub struct QueryRoot;
@@ -154,6 +157,43 @@ impl QueryRoot {
     /// Section IV: each agency's duties.
     async fn duties(&self, ctx: &Context<'_>) -> Result<Vec<Clause>> {
         clauses_of(ctx, ClauseKind::Duty).await
+    }
+
+    /// The plan's progress on a date (default today): tasks by status, overdue, mean progress,
+    /// by main task and by agency level.
+    async fn plan_progress(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<PlanProgress> {
+        let as_of = as_of.map_or_else(clock::today, |d| d.0);
+        let progress = ranking::plan_progress(reader(ctx)?, as_of).await.extend()?;
+        Ok(PlanProgress::new(as_of, progress))
+    }
+
+    /// Agencies holding a lead assignment, scored and ranked by the published method as of a
+    /// date (default today); `level` ranks departments or district committees separately.
+    async fn ranking(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+        level: Option<AgencyLevel>,
+    ) -> Result<Vec<RankingEntry>> {
+        let as_of = as_of.map_or_else(clock::today, |d| d.0);
+        let ranking = ranking::ranking(reader(ctx)?, as_of, level.map(Into::into))
+            .await
+            .extend()?;
+        let version = ranking.method.version.clone();
+        Ok(ranking
+            .entries
+            .into_iter()
+            .map(|(agency, scored)| RankingEntry::new(agency, scored, &version))
+            .collect())
+    }
+
+    /// The published scoring method used by `ranking`.
+    async fn scoring_method(&self, ctx: &Context<'_>) -> Result<ScoringMethod> {
+        reader(ctx)?;
+        Ok(seeds::ScoringMethod::parse()
+            .map_err(|err| crate::Error::Internal(err.into()))
+            .extend()?
+            .into())
     }
 
     /// The signed-in account (null when anonymous).

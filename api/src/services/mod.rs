@@ -7,11 +7,13 @@
 pub mod access;
 pub mod agencies;
 pub mod architecture;
+pub mod asof;
 pub mod clauses;
 pub mod clock;
 pub mod events;
 pub mod kpis;
 pub mod plan;
+pub mod ranking;
 pub mod reporting;
 pub mod sessions;
 pub mod tasks;

@@ -33,7 +33,7 @@ pub struct TaskFilter {
     pub status: Option<TaskStatus>,
     /// Tasks whose timeline includes this year.
     pub active_in_year: Option<i32>,
-    /// Tasks overdue on this date.
+    /// Tasks overdue on this date, judged from the reports effective by then.
     pub overdue_as_of: Option<NaiveDate>,
     /// Words that must all occur in the number or title, with or without diacritics.
     pub search: Option<String>,
@@ -128,10 +128,13 @@ async fn filter_condition(db: &DatabaseConnection, filter: &TaskFilter) -> Resul
         );
     }
     if let Some(as_of) = filter.overdue_as_of {
-        condition = condition
-            .add(task::Column::DueDate.is_not_null())
-            .add(task::Column::DueDate.lt(as_of))
-            .add(task::Column::Status.ne(TaskStatus::Completed));
+        let overdue: Vec<i32> = super::asof::load(db, as_of)
+            .await?
+            .into_iter()
+            .filter(|t| t.overdue)
+            .map(|t| t.task.id)
+            .collect();
+        condition = condition.add(task::Column::Id.is_in(overdue));
     }
     if let Some(search) = filter.search.as_deref() {
         condition = condition.add(search_condition(task::Column::SearchText, &fold(search)));

@@ -11,6 +11,7 @@ mod enums;
 mod history;
 mod kpi;
 mod plan;
+mod progress;
 mod task;
 
 pub use account::{AuthPayload, User};
@@ -21,4 +22,5 @@ pub use enums::*;
 pub use history::{HistoryEntry, TaskComment, TaskStatusChange};
 pub use kpi::Kpi;
 pub use plan::Plan;
+pub use progress::{PlanProgress, RankingEntry, ReportingPeriod, ScoringMethod};
 pub use task::{Task, TaskConnection, TaskFilter};

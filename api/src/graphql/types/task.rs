@@ -5,7 +5,7 @@ use entities::{assignment, task};
 
 use super::{
     Agency, AgencyGroup, ArchitectureComponent, AssignmentRole, Clause, HistoryEntry, Kpi, Party,
-    Recurrence, TaskComment, TaskStatus,
+    Recurrence, ReportingPeriod, TaskComment, TaskStatus,
 };
 use crate::graphql::loaders::{
     self, AgencyById, AssignmentsOfTask, ClauseById, ClauseLinksOfTask, CommentsOfTask,
@@ -13,7 +13,7 @@ use crate::graphql::loaders::{
     PartiesOfTask,
 };
 use crate::graphql::Date;
-use crate::services::{clock, tasks as task_rules};
+use crate::services::{asof, clock, tasks as task_rules};
 
 /// One of the 27 tasks in the plan's appendix.
 #[derive(SimpleObject, Clone)]
@@ -21,10 +21,9 @@ use crate::services::{clock, tasks as task_rules};
 pub struct Task {
     #[graphql(skip)]
     pub id: i32,
+    /// The row the view was made from, for as-of computations.
     #[graphql(skip)]
-    pub due: Option<chrono::NaiveDate>,
-    #[graphql(skip)]
-    pub stored_status: entities::TaskStatus,
+    pub source: task::Model,
     /// Number in the appendix (1-27).
     pub number: i32,
     pub title_vi: String,
@@ -68,8 +67,7 @@ impl From<task::Model> for Task {
         };
         Self {
             id: m.id,
-            due: m.due_date,
-            stored_status: m.status,
+            source: m.clone(),
             number: m.number,
             title_vi: m.title_vi,
             title_en: m.title_en,
@@ -91,6 +89,21 @@ impl From<task::Model> for Task {
 }
 
 impl Task {
+    /// This task as of a date (default today), from its assignments and history.
+    async fn at(&self, ctx: &Context<'_>, date: Option<Date>) -> Result<asof::TaskAt> {
+        let as_of = date.map_or_else(clock::today, |d| d.0);
+        let (assignments, history) = tokio::join!(
+            loaders::rows(ctx, AssignmentsOfTask(self.id)),
+            loaders::rows(ctx, HistoryOfTask(self.id))
+        );
+        Ok(asof::task_at(
+            self.source.clone(),
+            assignments?,
+            &history?,
+            as_of,
+        ))
+    }
+
     async fn assignment_rows(
         &self,
         ctx: &Context<'_>,
@@ -181,11 +194,37 @@ impl Task {
             .collect())
     }
 
-    /// Whether the task has a due date before `asOf` (default: today in Vietnam) and is not
-    /// completed.
-    async fn is_overdue(&self, as_of: Option<Date>) -> bool {
+    /// Whether the task has a due date before `asOf` (default: today in Vietnam) and was not
+    /// completed as of that date.
+    async fn is_overdue(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<bool> {
+        Ok(self.at(ctx, as_of).await?.overdue)
+    }
+
+    /// Status on a date (default today), from the reports effective by then.
+    async fn status_as_of(&self, ctx: &Context<'_>, date: Option<Date>) -> Result<TaskStatus> {
+        Ok(self.at(ctx, date).await?.status.into())
+    }
+
+    /// Progress on a date (default today), from the reports effective by then.
+    async fn progress_as_of(&self, ctx: &Context<'_>, date: Option<Date>) -> Result<i32> {
+        Ok(self.at(ctx, date).await?.progress)
+    }
+
+    /// Reporting periods as of a date (default today): one for a span, one per calendar year for
+    /// annual and ongoing tasks.
+    async fn periods(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> Result<Vec<ReportingPeriod>> {
         let as_of = as_of.map_or_else(clock::today, |d| d.0);
-        task_rules::is_overdue(self.due, self.stored_status, as_of)
+        Ok(self
+            .at(ctx, Some(Date(as_of)))
+            .await?
+            .periods(as_of)
+            .into_iter()
+            .map(ReportingPeriod::from)
+            .collect())
     }
 
     /// Plan clauses (main tasks, solutions, duties) this task carries out.
