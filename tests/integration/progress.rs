@@ -142,3 +142,34 @@ app_test!(
         assert!(codes_of(&method["criteria"]).contains(&"TIMELINESS".to_owned()));
     }
 );
+
+app_test!(
+    async fn kpis_and_objectives_read_as_of_a_date(app) {
+        let data = app
+            .data(
+                r#"{ kpi(code: "ICT_RANK") {
+                      in2016: valueAsOf(date: "2016-12-31") { year value }
+                      in2018: valueAsOf(date: "2018-06-30") { year value source }
+                      in2020: valueAsOf(date: "2020-01-01") { year value }
+                      attainment(year: 2019) status(year: 2019) }
+                    planProgress(asOf: "2020-12-31") { byObjective { code kpiCodes tasks { total } } } }"#,
+                json!({}),
+            )
+            .await;
+        let rank = &data["kpi"];
+        assert!(rank["in2016"].is_null(), "no measurement before 2017");
+        assert_eq!(rank["in2018"]["year"], 2017);
+        assert_eq!(rank["in2018"]["value"], 31.0);
+        assert_eq!(rank["in2020"]["value"], 19.0);
+        assert_eq!(rank["status"], "ON_TRACK", "rank 19 beats the target of 20");
+        assert!(rank["attainment"].as_f64().is_some_and(|a| a > 100.0));
+        let objectives = data["planProgress"]["byObjective"].as_array().cloned().unwrap_or_default();
+        let codes: Vec<&str> = objectives.iter().filter_map(|o| o["code"].as_str()).collect();
+        for code in ["I.2.a", "I.2.b", "I.2.c"] {
+            assert!(codes.contains(&code), "{code} is measured by a KPI: {codes:?}");
+        }
+        let b = objectives.iter().find(|o| o["code"] == "I.2.b").expect("I.2.b");
+        assert!(b["kpiCodes"].as_array().is_some_and(|k| k.iter().any(|c| c == "ICT_RANK")));
+        assert!(b["tasks"]["total"].as_u64().unwrap_or_default() > 0);
+    }
+);

@@ -319,6 +319,8 @@ pub struct PlanProgress {
     pub by_main_task: Vec<(entities::clause::Model, Tally)>,
     /// Per agency level: lead assignments held by agencies of that level.
     pub by_level: Vec<(AgencyLevel, Tally)>,
+    /// Per objective measured by KPIs: the KPIs' codes and the tasks that move them.
+    pub by_objective: Vec<(entities::clause::Model, Vec<String>, Tally)>,
 }
 
 /// Rolls the plan up as of `as_of` (see docs/data-model.md for the rule).
@@ -367,6 +369,31 @@ pub async fn plan_progress(db: &DatabaseConnection, as_of: NaiveDate) -> Result<
         }
     }
     progress.by_level = by_level.into_iter().collect();
+
+    let objectives = super::clauses::list(db, Some(entities::ClauseKind::Objective), false).await?;
+    let all_kpis = kpis::list(db).await?;
+    let kpi_ids: Vec<i32> = all_kpis.iter().map(|k| k.id).collect();
+    let kpi_links = kpis::task_links_of_kpis(db, &kpi_ids).await?;
+    for objective in objectives {
+        let measuring: Vec<&entities::kpi::Model> = all_kpis
+            .iter()
+            .filter(|k| k.objective_clause_id == Some(objective.id))
+            .collect();
+        if measuring.is_empty() {
+            continue;
+        }
+        let linked: HashSet<i32> = kpi_links
+            .iter()
+            .filter(|l| measuring.iter().any(|k| k.id == l.kpi_id))
+            .map(|l| l.task_id)
+            .collect();
+        let mut tally = Tally::default();
+        for t in tasks.iter().filter(|t| linked.contains(&t.task.id)) {
+            tally.add(t.status, t.progress, t.overdue);
+        }
+        let codes = measuring.iter().map(|k| k.code.clone()).collect();
+        progress.by_objective.push((objective, codes, tally));
+    }
     Ok(progress)
 }
 
@@ -496,6 +523,31 @@ mod tests {
         );
         let points: Vec<f64> = ranked[2].breakdown.iter().map(|p| p.points).collect();
         assert_eq!(points, [0.0, 0.0, 0.0, 2.0, 10.0, 0.0], "C");
+    }
+
+    #[test]
+    fn an_agency_with_no_lead_task_has_no_rates_to_score() {
+        let idle = AgencyFacts {
+            agency_id: 9,
+            ..Default::default()
+        };
+        assert_eq!(idle.rate(Measure::CompletionRate), 0.0);
+        assert_eq!(idle.rate(Measure::MeanProgress), 0.0);
+        assert_eq!(
+            idle.rate(Measure::NotOverdueRate),
+            1.0,
+            "nothing can be overdue"
+        );
+        assert_eq!(
+            idle.rate(Measure::ReportingRegularity),
+            1.0,
+            "nothing was owed"
+        );
+        let tasks: Vec<TaskAt> = Vec::new();
+        assert!(
+            agency_facts(&tasks, &HashSet::new(), NaiveDate::MIN).is_empty(),
+            "only lead assignments make an agency rankable"
+        );
     }
 
     #[test]

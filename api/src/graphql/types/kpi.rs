@@ -8,6 +8,7 @@ use crate::graphql::loaders::{
     self, ClauseById, ComponentById, ComponentLinksOfTask, MeasurementsOfKpi, TargetsOfKpi,
     TaskById, TaskLinksOfKpi,
 };
+use crate::graphql::Date;
 use crate::services::kpis::Trajectory;
 
 /// A measurable indicator the plan sets.
@@ -166,6 +167,23 @@ impl Kpi {
     /// or previous target to the next target).
     async fn status(&self, ctx: &Context<'_>, year: i32) -> Result<KpiStatus> {
         Ok(self.trajectory(ctx).await?.status(year).into())
+    }
+
+    /// The latest measured value for a year on or before the date's year (default today): what
+    /// the KPI stood at as of that date.
+    async fn value_as_of(
+        &self,
+        ctx: &Context<'_>,
+        date: Option<Date>,
+    ) -> Result<Option<Measurement>> {
+        let year =
+            chrono::Datelike::year(&date.map_or_else(crate::services::clock::today, |d| d.0));
+        let mut rows = loaders::rows(ctx, MeasurementsOfKpi(self.id)).await?;
+        rows.retain(|m| m.year <= year);
+        Ok(rows
+            .into_iter()
+            .max_by_key(|m| m.year)
+            .map(Measurement::from))
     }
 
     /// Measured values with their sources, by year.

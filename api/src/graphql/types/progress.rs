@@ -97,6 +97,16 @@ pub struct LevelProgress {
     pub assignments: ProgressTally,
 }
 
+/// Progress towards one objective: the KPIs that measure it and the tasks that move them.
+#[derive(SimpleObject, Clone)]
+pub struct ObjectiveProgress {
+    pub code: String,
+    pub title_vi: String,
+    pub title_en: String,
+    pub kpi_codes: Vec<String>,
+    pub tasks: ProgressTally,
+}
+
 /// The plan on a date. Each task's progress is the mean of its lead assignments' (group-led
 /// tasks over every member); the plan's is the mean over its tasks.
 #[derive(SimpleObject, Clone)]
@@ -111,6 +121,7 @@ pub struct PlanProgress {
     pub percent_complete: f64,
     pub by_main_task: Vec<MainTaskProgress>,
     pub by_level: Vec<LevelProgress>,
+    pub by_objective: Vec<ObjectiveProgress>,
 }
 
 impl PlanProgress {
@@ -141,6 +152,17 @@ impl PlanProgress {
                 .map(|(level, tally)| LevelProgress {
                     level: (*level).into(),
                     assignments: tally.into(),
+                })
+                .collect(),
+            by_objective: p
+                .by_objective
+                .iter()
+                .map(|(clause, kpis, tally)| ObjectiveProgress {
+                    code: clause.code.clone(),
+                    title_vi: clause.title_vi.clone(),
+                    title_en: clause.title_en.clone(),
+                    kpi_codes: kpis.clone(),
+                    tasks: tally.into(),
                 })
                 .collect(),
         }
