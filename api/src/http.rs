@@ -16,7 +16,8 @@ use poem::{get, handler, Body, EndpointExt, IntoResponse, Request, Response, Rou
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 
-use crate::graphql::{AppSchema, ClientAddr};
+use crate::graphql::{AppSchema, ClientAddr, ReadPolicy};
+use crate::services::access::Viewer;
 use crate::services::sessions::Sessions;
 
 /// Largest request body accepted, in bytes.
@@ -27,14 +28,17 @@ pub fn routes(
     schema: AppSchema,
     db: DatabaseConnection,
     sessions: Arc<Sessions>,
+    read_policy: ReadPolicy,
 ) -> impl poem::Endpoint {
     Route::new()
         .at("/healthz", get(healthz))
         .at("/graphql", get(graphiql).post(graphql))
         .at("/graphql/ws", get(graphql_ws))
+        .at("/exports/architecture.xml", get(architecture_export))
         .data(schema)
         .data(db)
         .data(sessions)
+        .data(read_policy)
 }
 
 /// The token of an `Authorization: Bearer …` value.
@@ -44,6 +48,69 @@ fn bearer(value: &str) -> Option<&str> {
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim())
         .filter(|t| !t.is_empty())
+}
+
+/// The signed-in account of a request with an `Authorization: Bearer …` header, `None` without
+/// one; a 401 (or 500) response when the header is there but does not identify a live session.
+async fn authenticate(
+    request: &Request,
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+) -> Result<Option<Viewer>, Response> {
+    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let Some(token) = value.to_str().ok().and_then(bearer) else {
+        return Err(unauthenticated());
+    };
+    match sessions.viewer(db, token).await {
+        Ok(viewer) => Ok(Some(viewer)),
+        Err(crate::Error::Internal(err)) => {
+            tracing::error!(error = ?err, "checking a token failed");
+            Err(request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error".into(),
+            ))
+        }
+        Err(_) => Err(unauthenticated()),
+    }
+}
+
+/// `GET /exports/architecture.xml`: the catalog in the ArchiMate exchange format.
+#[handler]
+async fn architecture_export(
+    request: &Request,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(policy): Data<&ReadPolicy>,
+) -> Response {
+    match authenticate(request, db, sessions).await {
+        Ok(None) if policy.require_sign_in => return unauthenticated(),
+        Ok(_) => {}
+        Err(response) => return response,
+    }
+    match crate::services::exports::architecture_model(db).await {
+        Ok(model) => {
+            let file = format!("egov-architecture-{}.xml", crate::services::clock::today());
+            Response::builder()
+                .status(StatusCode::OK)
+                .content_type("application/xml; charset=utf-8")
+                .header(
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                )
+                .body(reports::archimate::to_xml(&model))
+        }
+        Err(err) => {
+            tracing::error!(error = ?err, "exporting the architecture failed");
+            request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error".into(),
+            )
+        }
+    }
 }
 
 fn unauthenticated() -> Response {
@@ -78,25 +145,9 @@ async fn graphql(
     Data(sessions): Data<&Arc<Sessions>>,
     body: Body,
 ) -> Response {
-    let viewer = match request.headers().get(header::AUTHORIZATION) {
-        None => None,
-        Some(value) => {
-            let Some(token) = value.to_str().ok().and_then(bearer) else {
-                return unauthenticated();
-            };
-            match sessions.viewer(db, token).await {
-                Ok(viewer) => Some(viewer),
-                Err(crate::Error::Internal(err)) => {
-                    tracing::error!(error = ?err, "checking a token failed");
-                    return request_error(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "INTERNAL",
-                        "internal error".into(),
-                    );
-                }
-                Err(_) => return unauthenticated(),
-            }
-        }
+    let viewer = match authenticate(request, db, sessions).await {
+        Ok(viewer) => viewer,
+        Err(response) => return response,
     };
     let bytes = match body.into_bytes_limit(MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,

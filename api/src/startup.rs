@@ -105,7 +105,7 @@ impl Application {
             events: self.events,
             read_policy: self.read_policy,
         });
-        let app = http::routes(schema, self.db, self.sessions);
+        let app = http::routes(schema, self.db, self.sessions, self.read_policy);
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown_signal(), None)
             .await

@@ -1,7 +1,7 @@
-//! Charts and documents for leadership (ranking, progress, KPI trajectories, the consolidated
-//! PDF, CSV and XLSX exports).
+//! Charts, documents and exchange files for leadership and other tools.
 //!
-//! The crate is pure: it takes plain structs and returns bytes, with no database and no HTTP, so
-//! every report is deterministic and testable on its own. It is empty until the reporting issue
-//! lands; the workspace reserves its place so the dependency direction (`api → reports`) is
-//! fixed from the start.
+//! The crate is pure: it takes plain structs and returns bytes or text, with no database and no
+//! HTTP, so every output is deterministic and testable on its own. Today it holds the ArchiMate
+//! exchange export; charts and the consolidated PDF come with the reporting issue.
+
+pub mod archimate;

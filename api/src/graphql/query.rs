@@ -4,8 +4,9 @@ use super::context::{reader, viewer};
 use async_graphql::{Context, Object, Result, ResultExt};
 
 use super::types::{
-    Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureLayer, Clause, ClauseKind,
-    Kpi, Plan, PlanProgress, RankingEntry, ScoringMethod, Task, TaskConnection, TaskFilter, User,
+    Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureCoverage,
+    ArchitectureLayer, Clause, ClauseKind, ComponentKind, Kpi, Lifecycle, Plan, PlanProgress,
+    RankingEntry, Scope, ScoringMethod, Task, TaskConnection, TaskFilter, User,
 };
 use super::Date;
 use crate::services::{
@@ -109,22 +110,46 @@ impl QueryRoot {
             .map(Kpi::from))
     }
 
-    /// Components of the e-government architecture, optionally of one layer and matching a
-    /// search (with or without diacritics).
+    /// Components of the e-government architecture in catalog order; every given filter must
+    /// hold (`search` matches code and names with or without diacritics).
+    #[allow(clippy::too_many_arguments)]
     async fn architecture_components(
         &self,
         ctx: &Context<'_>,
         layer: Option<ArchitectureLayer>,
+        kind: Option<ComponentKind>,
+        lifecycle: Option<Lifecycle>,
+        #[graphql(desc = "Agency or group code of the owner.")] owner_code: Option<String>,
+        scope: Option<Scope>,
         search: Option<String>,
     ) -> Result<Vec<ArchitectureComponent>> {
-        Ok(
-            architecture::list(reader(ctx)?, layer.map(Into::into), search.as_deref())
-                .await
-                .extend()?
-                .into_iter()
-                .map(ArchitectureComponent::from)
-                .collect(),
-        )
+        let filter = architecture::ComponentFilter {
+            layer: layer.map(Into::into),
+            kind: kind.map(Into::into),
+            lifecycle: lifecycle.map(Into::into),
+            owner_code,
+            scope: scope.map(Into::into),
+            search,
+        };
+        Ok(architecture::list(reader(ctx)?, &filter)
+            .await
+            .extend()?
+            .into_iter()
+            .map(ArchitectureComponent::from)
+            .collect())
+    }
+
+    /// Per layer, the components with the tasks that deliver them and those tasks' progress as
+    /// of a date (default today); components no task delivers; tasks that deliver no component;
+    /// KPIs no task moves.
+    async fn architecture_coverage(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> Result<ArchitectureCoverage> {
+        let as_of = as_of.map_or_else(clock::today, |d| d.0);
+        let coverage = architecture::coverage(reader(ctx)?, as_of).await.extend()?;
+        Ok(ArchitectureCoverage::new(as_of, coverage))
     }
 
     /// The component with this code (e.g. `LGSP`).

@@ -11,6 +11,7 @@ pub mod asof;
 pub mod clauses;
 pub mod clock;
 pub mod events;
+pub mod exports;
 pub mod kpis;
 pub mod plan;
 pub mod ranking;

@@ -178,3 +178,76 @@ impl ArchitectureComponent {
         Ok(clauses.into_iter().map(Clause::from).collect())
     }
 }
+
+/// A delivering task's state on the coverage date.
+#[derive(SimpleObject, Clone)]
+pub struct DeliveringTask {
+    pub task: Task,
+    pub status: super::TaskStatus,
+    pub progress: i32,
+}
+
+/// A component and the tasks that deliver it.
+#[derive(SimpleObject, Clone)]
+pub struct ComponentCoverage {
+    pub component: ArchitectureComponent,
+    pub tasks: Vec<DeliveringTask>,
+}
+
+/// The components of one layer.
+#[derive(SimpleObject, Clone)]
+pub struct LayerCoverage {
+    pub layer: ArchitectureLayer,
+    pub components: Vec<ComponentCoverage>,
+}
+
+/// Traceability between the catalog, the tasks and the KPIs on a date.
+#[derive(SimpleObject, Clone)]
+pub struct ArchitectureCoverage {
+    pub as_of: crate::graphql::Date,
+    pub layers: Vec<LayerCoverage>,
+    /// Components that no appendix task delivers (national systems included).
+    pub undelivered_components: Vec<ArchitectureComponent>,
+    /// Appendix tasks that deliver no component (propaganda, training, ...).
+    pub tasks_without_components: Vec<Task>,
+    /// KPIs that no task moves.
+    pub kpis_without_tasks: Vec<super::Kpi>,
+}
+
+fn delivering(t: crate::services::asof::TaskAt) -> DeliveringTask {
+    DeliveringTask {
+        status: t.status.into(),
+        progress: t.progress,
+        task: t.task.into(),
+    }
+}
+
+impl ArchitectureCoverage {
+    /// The view of a computed coverage.
+    pub fn new(as_of: chrono::NaiveDate, c: crate::services::architecture::Coverage) -> Self {
+        Self {
+            as_of: as_of.into(),
+            layers: c
+                .layers
+                .into_iter()
+                .map(|(layer, components)| LayerCoverage {
+                    layer: layer.into(),
+                    components: components
+                        .into_iter()
+                        .map(|cc| ComponentCoverage {
+                            component: cc.component.into(),
+                            tasks: cc.tasks.into_iter().map(delivering).collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            undelivered_components: c.undelivered.into_iter().map(Into::into).collect(),
+            tasks_without_components: c
+                .tasks_without_components
+                .into_iter()
+                .map(|t| t.task.into())
+                .collect(),
+            kpis_without_tasks: c.kpis_without_tasks.into_iter().map(Into::into).collect(),
+        }
+    }
+}

@@ -16,7 +16,7 @@ mod task;
 
 pub use account::{AuthPayload, User};
 pub use agency::{Agency, AgencyGroup, Party};
-pub use architecture::ArchitectureComponent;
+pub use architecture::{ArchitectureComponent, ArchitectureCoverage};
 pub use clause::Clause;
 pub use enums::*;
 pub use history::{HistoryEntry, TaskComment, TaskStatusChange};
