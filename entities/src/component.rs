@@ -26,6 +26,15 @@ pub struct Model {
     pub description_en: String,
     #[sea_orm(column_type = "Text")]
     pub search_text: String,
+    /// The agency that runs it day to day, when not the owner.
+    pub operator_agency_id: Option<i32>,
+    pub go_live_on: Option<Date>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub hosting: Option<String>,
+    /// `LOW`, `MEDIUM`, `HIGH` or `CRITICAL`.
+    pub criticality: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub data_held: Option<String>,
 }
 
 /// Relations are followed with explicit queries in the services layer.

@@ -14,6 +14,7 @@ pub mod clause;
 pub mod clause_party;
 pub mod component;
 pub mod component_clause;
+pub mod component_history;
 pub mod component_relation;
 pub mod component_task;
 pub mod enums;

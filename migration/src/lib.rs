@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_plan_schema;
 mod m20261127_000002_reporting;
+mod m20261127_000003_component_register;
 
 /// Runs the migrations in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_plan_schema::Migration),
             Box::new(m20261127_000002_reporting::Migration),
+            Box::new(m20261127_000003_component_register::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ mod kpis;
 mod plan;
 mod privacy;
 mod progress;
+mod register;
 mod reporting;
 mod seeding;
 mod subscriptions;

@@ -9,13 +9,13 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ErrorExtensions};
 use entities::{
     agency, agency_group, agency_group_member, assignment, clause, clause_party, component,
-    component_clause, component_relation, component_task, kpi, kpi_measurement, kpi_target,
-    kpi_task, task, task_clause, task_comment, task_history, task_party, user,
+    component_clause, component_history, component_relation, component_task, kpi, kpi_measurement,
+    kpi_target, kpi_task, task, task_clause, task_comment, task_history, task_party, user,
 };
 use sea_orm::DatabaseConnection;
 
 use crate::error::Error;
-use crate::services::{agencies, architecture, clauses, kpis, reporting, tasks, users};
+use crate::services::{agencies, architecture, clauses, kpis, register, reporting, tasks, users};
 
 /// Loads rows for the GraphQL resolvers in batches.
 pub struct DbLoader {
@@ -172,6 +172,12 @@ by_owner!(
     component_task,
     architecture::component_links_of_tasks,
     task_id
+);
+by_owner!(
+    HistoryOfComponent,
+    component_history,
+    register::history_of_components,
+    component_id
 );
 by_owner!(
     HistoryOfTask,

@@ -7,13 +7,16 @@ use std::sync::Arc;
 use async_graphql::{Context, InputObject, Object, Result, ResultExt};
 
 use super::context::{db, viewer, ClientAddr};
-use super::types::{AuthPayload, Kpi, Task, TaskComment, TaskStatus, User, UserRole};
+use super::types::{
+    ArchitectureComponent, ArchitectureLayer, AuthPayload, ComponentKind, Kpi, Lifecycle,
+    RelationKind, Scope, Task, TaskComment, TaskStatus, User, UserRole,
+};
 use super::Date;
 use crate::services::events::Events;
 use crate::services::kpis::{self, NewMeasurement};
 use crate::services::reporting::{self, NewComment, StatusReport};
 use crate::services::sessions::Sessions;
-use crate::services::{access, users};
+use crate::services::{access, register, users};
 
 /// Everything that changes data.
 pub struct MutationRoot;
@@ -73,8 +76,166 @@ pub struct CreateUserInput {
     pub agency_code: Option<String>,
 }
 
+/// Fields of an architecture component; on update, omitted fields stay as they are.
+#[derive(InputObject, Default)]
+pub struct ComponentInput {
+    pub name_vi: Option<String>,
+    pub name_en: Option<String>,
+    pub layer: Option<ArchitectureLayer>,
+    pub kind: Option<ComponentKind>,
+    /// Moving backwards (e.g. OPERATIONAL → BUILDING) needs `reason`.
+    pub lifecycle: Option<Lifecycle>,
+    /// Agency or group code of the owner.
+    pub owner_code: Option<String>,
+    /// Agency code of the operator.
+    pub operator_code: Option<String>,
+    pub scope: Option<Scope>,
+    pub external: Option<bool>,
+    pub description_vi: Option<String>,
+    pub description_en: Option<String>,
+    pub go_live_on: Option<Date>,
+    pub hosting: Option<String>,
+    /// LOW, MEDIUM, HIGH or CRITICAL.
+    pub criticality: Option<String>,
+    pub data_held: Option<String>,
+    /// Appendix tasks that deliver it (replaces the list).
+    pub task_numbers: Option<Vec<i32>>,
+    /// Why the change is made (kept in the history).
+    pub reason: Option<String>,
+}
+
+impl From<ComponentInput> for register::ComponentFields {
+    fn from(i: ComponentInput) -> Self {
+        Self {
+            name_vi: i.name_vi,
+            name_en: i.name_en,
+            layer: i.layer.map(Into::into),
+            kind: i.kind.map(Into::into),
+            lifecycle: i.lifecycle.map(Into::into),
+            owner_code: i.owner_code,
+            operator_code: i.operator_code,
+            scope: i.scope.map(Into::into),
+            external: i.external,
+            description_vi: i.description_vi,
+            description_en: i.description_en,
+            go_live_on: i.go_live_on.map(|d| d.0),
+            hosting: i.hosting,
+            criticality: i.criticality,
+            data_held: i.data_held,
+            task_numbers: i.task_numbers,
+            reason: i.reason,
+        }
+    }
+}
+
 #[Object]
 impl MutationRoot {
+    /// Adds a component to the architecture register (planners only).
+    async fn create_component(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        input: ComponentInput,
+    ) -> Result<ArchitectureComponent> {
+        Ok(register::create(db(ctx)?, viewer(ctx), &code, input.into())
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Changes a component (planners only); every change is kept in its history.
+    async fn update_component(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        input: ComponentInput,
+    ) -> Result<ArchitectureComponent> {
+        Ok(register::update(db(ctx)?, viewer(ctx), &code, input.into())
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Moves a component through PLANNED → BUILDING → OPERATIONAL → RETIRING → RETIRED and sets
+    /// its go-live date: planners, or an officer of the owning agency. Going back needs a planner
+    /// and a reason.
+    async fn set_component_lifecycle(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        lifecycle: Lifecycle,
+        go_live_on: Option<Date>,
+        reason: Option<String>,
+    ) -> Result<ArchitectureComponent> {
+        Ok(register::set_lifecycle(
+            db(ctx)?,
+            viewer(ctx),
+            &code,
+            lifecycle.into(),
+            go_live_on.map(|d| d.0),
+            reason,
+        )
+        .await
+        .extend()?
+        .into())
+    }
+
+    /// Retires a component (planners only).
+    async fn retire_component(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        reason: Option<String>,
+    ) -> Result<ArchitectureComponent> {
+        access::planner(viewer(ctx)).extend()?;
+        Ok(register::set_lifecycle(
+            db(ctx)?,
+            viewer(ctx),
+            &code,
+            entities::Lifecycle::Retired,
+            None,
+            reason,
+        )
+        .await
+        .extend()?
+        .into())
+    }
+
+    /// Records that `from` depends on `to` (planners only); both must exist and no dependency
+    /// cycle may form.
+    async fn add_component_relation(
+        &self,
+        ctx: &Context<'_>,
+        from: String,
+        to: String,
+        kind: RelationKind,
+        note: Option<String>,
+    ) -> Result<ArchitectureComponent> {
+        Ok(
+            register::add_relation(db(ctx)?, viewer(ctx), &from, &to, kind.into(), note)
+                .await
+                .extend()?
+                .into(),
+        )
+    }
+
+    /// Removes a relation (planners only).
+    async fn remove_component_relation(
+        &self,
+        ctx: &Context<'_>,
+        from: String,
+        to: String,
+        kind: RelationKind,
+        reason: Option<String>,
+    ) -> Result<ArchitectureComponent> {
+        Ok(
+            register::remove_relation(db(ctx)?, viewer(ctx), &from, &to, kind.into(), reason)
+                .await
+                .extend()?
+                .into(),
+        )
+    }
+
     /// Signs in. Ten failed attempts for a username or from one client lock sign-in for 15
     /// minutes (TOO_MANY_REQUESTS); the error never says whether the account exists.
     async fn login(

@@ -152,6 +152,18 @@ impl QueryRoot {
         Ok(ArchitectureCoverage::new(as_of, coverage))
     }
 
+    /// The component with this code (e.g. `LGSP`), with its relations both ways and history.
+    async fn component(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> Result<Option<ArchitectureComponent>> {
+        Ok(architecture::by_code(reader(ctx)?, code.trim())
+            .await
+            .extend()?
+            .map(ArchitectureComponent::from))
+    }
+
     /// The component with this code (e.g. `LGSP`).
     async fn architecture_component(
         &self,

@@ -52,6 +52,25 @@ pub async fn group_by_code(
         .await?)
 }
 
+/// The `(agency id, group id)` a code names, whichever it is.
+pub async fn by_code_any(
+    db: &impl sea_orm::ConnectionTrait,
+    code: &str,
+) -> Result<Option<(Option<i32>, Option<i32>)>> {
+    if let Some(agency) = agency::Entity::find()
+        .filter(agency::Column::Code.eq(code))
+        .one(db)
+        .await?
+    {
+        return Ok(Some((Some(agency.id), None)));
+    }
+    Ok(agency_group::Entity::find()
+        .filter(agency_group::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(|g| (None, Some(g.id))))
+}
+
 fetch_by!(
     /// Agencies by id.
     by_ids, agency, Id

@@ -69,6 +69,14 @@ pub async fn list(
 
 /// The component with this code, if any.
 pub async fn by_code(db: &DatabaseConnection, code: &str) -> Result<Option<component::Model>> {
+    by_code_in(db, code).await
+}
+
+/// [`by_code`] on any connection or transaction.
+pub async fn by_code_in(
+    db: &impl sea_orm::ConnectionTrait,
+    code: &str,
+) -> Result<Option<component::Model>> {
     Ok(component::Entity::find()
         .filter(component::Column::Code.eq(code))
         .one(db)

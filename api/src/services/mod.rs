@@ -15,6 +15,7 @@ pub mod exports;
 pub mod kpis;
 pub mod plan;
 pub mod ranking;
+pub mod register;
 pub mod reporting;
 pub mod sessions;
 pub mod tasks;

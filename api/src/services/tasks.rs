@@ -197,6 +197,14 @@ pub fn page_of(
 
 /// The task with this appendix number, if any.
 pub async fn by_number(db: &DatabaseConnection, number: i32) -> Result<Option<task::Model>> {
+    by_number_in(db, number).await
+}
+
+/// [`by_number`] on any connection or transaction.
+pub async fn by_number_in(
+    db: &impl sea_orm::ConnectionTrait,
+    number: i32,
+) -> Result<Option<task::Model>> {
     Ok(task::Entity::find()
         .filter(task::Column::Number.eq(number))
         .one(db)

@@ -7,8 +7,8 @@ use super::{
     Agency, ArchitectureLayer, Clause, ComponentKind, Lifecycle, Party, RelationKind, Scope, Task,
 };
 use crate::graphql::loaders::{
-    self, AgencyById, ClauseById, ClauseLinksOfComponent, ComponentById, RelationsFrom,
-    RelationsTo, TaskById, TaskLinksOfComponent,
+    self, AgencyById, ClauseById, ClauseLinksOfComponent, ComponentById, HistoryOfComponent,
+    RelationsFrom, RelationsTo, TaskById, TaskLinksOfComponent,
 };
 
 /// A component of the provincial e-government architecture.
@@ -32,6 +32,15 @@ pub struct ArchitectureComponent {
     pub external: bool,
     pub description_vi: String,
     pub description_en: String,
+    #[graphql(skip)]
+    pub operator_agency_id: Option<i32>,
+    pub go_live_on: Option<crate::graphql::Date>,
+    /// Where it runs (e.g. the provincial data integration centre).
+    pub hosting: Option<String>,
+    /// LOW, MEDIUM, HIGH or CRITICAL.
+    pub criticality: Option<String>,
+    /// The data it holds.
+    pub data_held: Option<String>,
 }
 
 impl From<component::Model> for ArchitectureComponent {
@@ -50,6 +59,11 @@ impl From<component::Model> for ArchitectureComponent {
             external: m.external,
             description_vi: m.description_vi,
             description_en: m.description_en,
+            operator_agency_id: m.operator_agency_id,
+            go_live_on: m.go_live_on.map(Into::into),
+            hosting: m.hosting,
+            criticality: m.criticality,
+            data_held: m.data_held,
         }
     }
 }
@@ -102,6 +116,24 @@ impl ArchitectureComponent {
             return Ok(None);
         };
         Ok(loaders::one(ctx, AgencyById(id)).await?.map(Agency::from))
+    }
+
+    /// The agency that runs it day to day, when not the owner.
+    async fn operator_agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
+        let Some(id) = self.operator_agency_id else {
+            return Ok(None);
+        };
+        Ok(loaders::one(ctx, AgencyById(id)).await?.map(Agency::from))
+    }
+
+    /// Every change made to this component in the register, oldest first (who changed it is
+    /// shown to signed-in readers only).
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<ComponentChange>> {
+        Ok(loaders::rows(ctx, HistoryOfComponent(self.id))
+            .await?
+            .into_iter()
+            .map(ComponentChange::from)
+            .collect())
     }
 
     /// The owner as the catalog names it: an agency or a group (e.g. every department for
@@ -248,6 +280,47 @@ impl ArchitectureCoverage {
                 .map(|t| t.task.into())
                 .collect(),
             kpis_without_tasks: c.kpis_without_tasks.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One change to the architecture register.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct ComponentChange {
+    #[graphql(skip)]
+    pub changed_by_user_id: Option<i32>,
+    /// CREATED, UPDATED, LIFECYCLE, RELATION_ADDED or RELATION_REMOVED.
+    pub action: String,
+    pub summary: String,
+    pub reason: Option<String>,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<entities::component_history::Model> for ComponentChange {
+    fn from(m: entities::component_history::Model) -> Self {
+        Self {
+            changed_by_user_id: m.changed_by_user_id,
+            action: m.action,
+            summary: m.summary,
+            reason: m.reason,
+            changed_at: m.changed_at,
+        }
+    }
+}
+
+#[ComplexObject]
+impl ComponentChange {
+    /// Username of who made the change; null for anonymous readers.
+    async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        match (
+            crate::graphql::context::viewer(ctx),
+            self.changed_by_user_id,
+        ) {
+            (Some(_), Some(id)) => Ok(loaders::one(ctx, crate::graphql::loaders::UserById(id))
+                .await?
+                .map(|u| u.username)),
+            _ => Ok(None),
         }
     }
 }
