@@ -107,3 +107,58 @@ app_test!(
         assert!(summaries[3].contains("BUILDING → RETIRED"));
     }
 );
+
+async fn export(app: &TestApp) -> String {
+    app.client
+        .get(format!("{}/exports/architecture.xml", app.address))
+        .send()
+        .await
+        .expect("export")
+        .text()
+        .await
+        .expect("body")
+}
+
+const IMPORT: &str =
+    "mutation($xml: String!) { importArchitecture(xml: $xml) { created updated relationsAdded } }";
+
+app_test!(
+    async fn the_exchange_file_round_trips_through_an_empty_catalog(app) {
+        let planner = app.signed_in("dic.planner", "planner", None).await;
+        let before = export(&app).await;
+        use sea_orm::EntityTrait;
+        entities::component::Entity::delete_many().exec(&app.db).await.expect("empty the catalog");
+        let empty = app.data("{ architectureComponents { code } }", json!({})).await;
+        assert_eq!(empty["architectureComponents"], json!([]));
+
+        let imported = app.data_as(Some(&planner), IMPORT, json!({ "xml": before })).await;
+        assert_eq!(imported["importArchitecture"], json!({ "created": 58, "updated": 0, "relationsAdded": 98 }));
+        assert_eq!(export(&app).await, before, "export, import into an empty catalog, export again: the same model");
+        let again = app.data_as(Some(&planner), IMPORT, json!({ "xml": before })).await;
+        assert_eq!(again["importArchitecture"], json!({ "created": 0, "updated": 0, "relationsAdded": 0 }), "importing twice changes nothing");
+        let lgsp = app.data(r#"{ component(code: "LGSP") { relatedTasks { number } dependents { code } } }"#, json!({})).await;
+        assert_eq!(numbers_of(&lgsp["component"]["relatedTasks"]), [6]);
+    }
+);
+
+app_test!(
+    async fn a_malformed_or_invalid_file_changes_nothing(app) {
+        let planner = app.signed_in("dic.planner", "planner", None).await;
+        let before = export(&app).await;
+        let broken = [
+            "<model".to_owned(),
+            before.replace("<model xmlns=\"http://www.opengroup.org/xsd/archimate/3.0/\"", "<model xmlns=\"urn:other\""),
+            before.replacen(">INTEGRATION<", ">NOWHERE<", 1),
+            before.replacen("target=\"id-", "target=\"id-MISSING_", 1),
+            before.replacen("Hệ thống tích hợp", "Hệ thống tích hợp mới", 1).replacen("source=\"id-", "source=\"id-NOPE", 1),
+        ];
+        for xml in broken {
+            let errors = app.errors_as(Some(&planner), IMPORT, json!({ "xml": xml })).await;
+            assert_eq!(codes(&errors), ["BAD_INPUT"], "{}", errors[0]["message"]);
+        }
+        assert_eq!(export(&app).await, before, "nothing changed");
+        let officer = app.signed_in("syt.officer", "agency", Some("SYT")).await;
+        let errors = app.errors_as(Some(&officer), IMPORT, json!({ "xml": before })).await;
+        assert_eq!(codes(&errors), ["FORBIDDEN"]);
+    }
+);

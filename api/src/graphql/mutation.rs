@@ -128,8 +128,34 @@ impl From<ComponentInput> for register::ComponentFields {
     }
 }
 
+/// What `importArchitecture` did.
+#[derive(async_graphql::SimpleObject)]
+pub struct ArchitectureImport {
+    pub created: u32,
+    pub updated: u32,
+    pub relations_added: u32,
+}
+
 #[Object]
 impl MutationRoot {
+    /// Bulk-loads or updates the catalog from an ArchiMate Model Exchange File (as exported at
+    /// `/exports/architecture.xml`; planners only). Malformed files and invalid elements are
+    /// refused with BAD_INPUT and change nothing.
+    async fn import_architecture(
+        &self,
+        ctx: &Context<'_>,
+        xml: String,
+    ) -> Result<ArchitectureImport> {
+        let summary = crate::services::exports::import_architecture(db(ctx)?, viewer(ctx), &xml)
+            .await
+            .extend()?;
+        Ok(ArchitectureImport {
+            created: summary.created,
+            updated: summary.updated,
+            relations_added: summary.relations_added,
+        })
+    }
+
     /// Adds a component to the architecture register (planners only).
     async fn create_component(
         &self,

@@ -76,6 +76,9 @@ pub async fn architecture_model(db: &DatabaseConnection) -> Result<Model> {
     let components = architecture::list(db, &ComponentFilter::default()).await?;
     let agencies = agencies::list(db, None).await?;
     let groups = agencies::groups(db).await?;
+    let ids: Vec<i32> = components.iter().map(|c| c.id).collect();
+    let task_links = architecture::task_links_of_components(db, &ids).await?;
+    let tasks = entities::task::Entity::find().all(db).await?;
     let relations = entities::component_relation::Entity::find()
         .order_by_asc(entities::component_relation::Column::Id)
         .all(db)
@@ -101,6 +104,16 @@ pub async fn architecture_model(db: &DatabaseConnection) -> Result<Model> {
             if let Some(owner) = owner {
                 properties.push(("owner".to_owned(), owner));
             }
+            let mut numbers: Vec<i32> = task_links
+                .iter()
+                .filter(|l| l.component_id == c.id)
+                .filter_map(|l| tasks.iter().find(|t| t.id == l.task_id).map(|t| t.number))
+                .collect();
+            numbers.sort_unstable();
+            if !numbers.is_empty() {
+                let list: Vec<String> = numbers.iter().map(i32::to_string).collect();
+                properties.push(("tasks".to_owned(), list.join(",")));
+            }
             Element {
                 identifier: id(&c.code),
                 archimate_type: element_type(c.kind).to_owned(),
@@ -125,7 +138,7 @@ pub async fn architecture_model(db: &DatabaseConnection) -> Result<Model> {
                 relationship_type(r.kind, element_type(from.kind), element_type(to.kind));
             let (source, target) = if reversed { (to, from) } else { (from, to) };
             Some(Relationship {
-                identifier: format!("id-rel-{}", r.id),
+                identifier: format!("id-rel-{}-{}-{}", from.code, r.kind.as_str(), to.code),
                 archimate_type: kind.to_owned(),
                 source: id(&source.code),
                 target: id(&target.code),
@@ -190,4 +203,250 @@ mod tests {
             ("Association", false)
         );
     }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub created: u32,
+    pub updated: u32,
+    pub relations_added: u32,
+}
+
+/// One element read from an exchange file.
+#[derive(Debug, Clone)]
+struct ImportedElement {
+    code: String,
+    fields: super::register::ComponentFields,
+}
+
+fn bad(message: impl Into<String>) -> crate::Error {
+    crate::Error::bad_input(format!("architecture file: {}", message.into()))
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(value: &str, what: &str, code: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(value.trim().to_owned()))
+        .map_err(|_| bad(format!("{code}: {value:?} is not a valid {what}")))
+}
+
+/// The catalog kind and layer an ArchiMate element type stands for, when the file does not say.
+fn kind_for(archimate_type: &str) -> Option<(ComponentKind, entities::ArchitectureLayer)> {
+    use entities::ArchitectureLayer as L;
+    Some(match archimate_type {
+        "BusinessActor" => (ComponentKind::UserGroup, L::Users),
+        "BusinessInterface" => (ComponentKind::Channel, L::AccessChannels),
+        "ApplicationComponent" => (ComponentKind::Application, L::SharedApplications),
+        "ApplicationService" => (ComponentKind::Service, L::Services),
+        "SystemSoftware" => (ComponentKind::Platform, L::Integration),
+        "DataObject" => (ComponentKind::Database, L::Data),
+        "CommunicationNetwork" => (ComponentKind::Network, L::Infrastructure),
+        "Node" => (ComponentKind::Facility, L::Infrastructure),
+        "Principle" => (ComponentKind::Framework, L::Governance),
+        "Constraint" => (ComponentKind::Regulation, L::Governance),
+        _ => return None,
+    })
+}
+
+/// Reads an exchange file into components and relations, checking everything; nothing is
+/// written here.
+#[allow(clippy::type_complexity)]
+fn read_file(xml: &str) -> Result<(Vec<ImportedElement>, Vec<(String, String, RelationKind)>)> {
+    use roxmltree::Document;
+    const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+    const XML: &str = "http://www.w3.org/XML/1998/namespace";
+    let ns = reports::archimate::NAMESPACE;
+    let document =
+        Document::parse(xml).map_err(|err| bad(format!("not well-formed XML: {err}")))?;
+    let root = document.root_element();
+    if !root.has_tag_name((ns, "model")) {
+        return Err(bad(format!(
+            "the root element must be <model> in namespace {ns}"
+        )));
+    }
+    let definitions: std::collections::HashMap<String, String> = root
+        .descendants()
+        .filter(|n| n.has_tag_name((ns, "propertyDefinition")))
+        .filter_map(|n| {
+            let name = n
+                .children()
+                .find(|c| c.has_tag_name((ns, "name")))?
+                .text()?
+                .trim()
+                .to_owned();
+            Some((n.attribute("identifier")?.to_owned(), name))
+        })
+        .collect();
+    let mut elements = Vec::new();
+    let mut by_identifier = std::collections::HashMap::new();
+    for node in root
+        .descendants()
+        .filter(|n| n.has_tag_name((ns, "element")))
+    {
+        let identifier = node
+            .attribute("identifier")
+            .ok_or_else(|| bad("an element has no identifier"))?;
+        let archimate_type = node.attribute((XSI, "type")).unwrap_or_default();
+        let (default_kind, default_layer) = kind_for(archimate_type).ok_or_else(|| {
+            bad(format!(
+                "{identifier}: element type {archimate_type:?} is not supported"
+            ))
+        })?;
+        let mut properties = std::collections::HashMap::new();
+        for property in node
+            .descendants()
+            .filter(|n| n.has_tag_name((ns, "property")))
+        {
+            let name = property
+                .attribute("propertyDefinitionRef")
+                .and_then(|r| definitions.get(r))
+                .ok_or_else(|| bad(format!("{identifier}: a property refers to no definition")))?;
+            let value = property
+                .children()
+                .find(|c| c.has_tag_name((ns, "value")))
+                .and_then(|v| v.text())
+                .unwrap_or_default();
+            properties.insert(name.clone(), value.trim().to_owned());
+        }
+        let code = properties
+            .get("code")
+            .cloned()
+            .or_else(|| identifier.strip_prefix("id-").map(str::to_owned))
+            .unwrap_or_else(|| identifier.to_owned())
+            .to_uppercase();
+        let text = |tag: &str, lang: &str| {
+            node.children()
+                .filter(|c| c.has_tag_name((ns, tag)))
+                .find(|c| c.attribute((XML, "lang")).is_none_or(|l| l == lang))
+                .and_then(|c| c.text())
+                .map(|t| t.trim().to_owned())
+        };
+        let name_vi = text("name", "vi").filter(|n| !n.is_empty());
+        let name_en = text("name", "en")
+            .filter(|n| !n.is_empty())
+            .or_else(|| name_vi.clone());
+        if name_vi.is_none() {
+            return Err(bad(format!("{code}: an element needs a name")));
+        }
+        let layer = match properties.get("layer") {
+            Some(v) => parse_enum(v, "layer", &code)?,
+            None => default_layer,
+        };
+        let kind = match properties.get("kind") {
+            Some(v) => parse_enum(v, "kind", &code)?,
+            None => default_kind,
+        };
+        let lifecycle = properties
+            .get("lifecycle")
+            .map(|v| parse_enum(v, "lifecycle", &code))
+            .transpose()?;
+        let scope = match properties.get("scope") {
+            Some(v) => parse_enum(v, "scope", &code)?,
+            None => entities::Scope::Province,
+        };
+        let task_numbers = properties
+            .get("tasks")
+            .map(|list| {
+                list.split(',')
+                    .filter(|n| !n.trim().is_empty())
+                    .map(|n| {
+                        n.trim()
+                            .parse::<i32>()
+                            .map_err(|_| bad(format!("{code}: tasks must be numbers")))
+                    })
+                    .collect::<Result<Vec<i32>>>()
+            })
+            .transpose()?;
+        by_identifier.insert(identifier.to_owned(), code.clone());
+        elements.push(ImportedElement {
+            code,
+            fields: super::register::ComponentFields {
+                name_vi,
+                name_en,
+                layer: Some(layer),
+                kind: Some(kind),
+                lifecycle,
+                owner_code: properties.get("owner").cloned(),
+                scope: Some(scope),
+                external: properties.get("external").map(|e| e == "true"),
+                description_vi: text("documentation", "vi"),
+                description_en: text("documentation", "en"),
+                task_numbers,
+                ..Default::default()
+            },
+        });
+    }
+    let mut codes = std::collections::HashSet::new();
+    for element in &elements {
+        if !codes.insert(element.code.clone()) {
+            return Err(bad(format!("{} appears twice", element.code)));
+        }
+    }
+    let mut relations = Vec::new();
+    for node in root
+        .descendants()
+        .filter(|n| n.has_tag_name((ns, "relationship")))
+    {
+        let end = |attribute: &str| {
+            let identifier = node.attribute(attribute).unwrap_or_default();
+            by_identifier.get(identifier).cloned().ok_or_else(|| {
+                bad(format!(
+                    "a relationship's {attribute} {identifier:?} names no element in the file"
+                ))
+            })
+        };
+        let (source, target) = (end("source")?, end("target")?);
+        let name = node
+            .children()
+            .find(|c| c.has_tag_name((ns, "name")))
+            .and_then(|c| c.text())
+            .unwrap_or_default();
+        let archimate_type = node.attribute((XSI, "type")).unwrap_or_default();
+        let (kind, reversed) = match parse_enum::<RelationKind>(name, "relation kind", &source) {
+            Ok(kind) => {
+                let reversed = matches!(archimate_type, "Serving" | "Aggregation" | "Composition");
+                (kind, reversed)
+            }
+            Err(_) => match archimate_type {
+                "Serving" => (RelationKind::Uses, true),
+                "Flow" | "Triggering" => (RelationKind::IntegratesWith, false),
+                "Access" | "Association" => (RelationKind::Uses, false),
+                "Aggregation" | "Composition" => (RelationKind::PartOf, true),
+                "Assignment" | "Realization" => (RelationKind::HostedOn, true),
+                other => return Err(bad(format!("relationship type {other:?} is not supported"))),
+            },
+        };
+        let (from, to) = if reversed {
+            (target, source)
+        } else {
+            (source, target)
+        };
+        if from == to {
+            return Err(bad(format!("{from} cannot depend on itself")));
+        }
+        relations.push((from, to, kind));
+    }
+    Ok((elements, relations))
+}
+
+/// Bulk-loads or updates the catalog from an ArchiMate exchange file (planners only). Every
+/// element and relationship is checked first; if any is invalid, or the relations would form a
+/// dependency cycle, nothing changes.
+pub async fn import_architecture(
+    db: &DatabaseConnection,
+    viewer: Option<&super::access::Viewer>,
+    xml: &str,
+) -> Result<ImportSummary> {
+    use sea_orm::TransactionTrait;
+    let viewer = super::access::planner(viewer)?;
+    let (elements, relations) = read_file(xml)?;
+    let txn = db.begin().await?;
+    let summary = super::register::import(
+        &txn,
+        viewer,
+        elements.into_iter().map(|e| (e.code, e.fields)).collect(),
+        relations,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(summary)
 }

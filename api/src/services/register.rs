@@ -528,6 +528,167 @@ fetch_by!(
     history_of_components, component_history, ComponentId
 );
 
+fn sorted(numbers: &[i32]) -> Vec<i32> {
+    let mut numbers = numbers.to_vec();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+}
+
+/// The appendix numbers of the tasks that deliver a component, sorted.
+async fn task_numbers_of(db: &impl ConnectionTrait, component_id: i32) -> Result<Vec<i32>> {
+    let links = component_task::Entity::find()
+        .filter(component_task::Column::ComponentId.eq(component_id))
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = links.iter().map(|l| l.task_id).collect();
+    let numbers: Vec<i32> = entities::task::Entity::find()
+        .filter(entities::task::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.number)
+        .collect();
+    Ok(sorted(&numbers))
+}
+
+/// Upserts components and adds relations read from an exchange file, inside the caller's
+/// transaction (see `services::exports::import_architecture`): components by code, relations
+/// that are not there yet; each change with a history entry. Any invalid item fails the whole.
+pub async fn import(
+    txn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    components: Vec<(String, ComponentFields)>,
+    relations: Vec<(String, String, RelationKind)>,
+) -> Result<super::exports::ImportSummary> {
+    let mut summary = super::exports::ImportSummary::default();
+    let mut position = component::Entity::find().all(txn).await?.len() as i32;
+    for (code, fields) in components {
+        let valid_code = (2..=60).contains(&code.len())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !valid_code {
+            return Err(Error::bad_input(format!(
+                "architecture file: code {code:?} must be 2-60 characters of A-Z, 0-9 and _"
+            )));
+        }
+        let current = architecture::by_code_in(txn, &code).await?;
+        let mut row = match &current {
+            Some(model) => component::ActiveModel::from(model.clone()),
+            None => {
+                position += 1;
+                component::ActiveModel {
+                    code: Set(code.clone()),
+                    position: Set(position),
+                    lifecycle: Set(Lifecycle::Planned),
+                    external: Set(false),
+                    description_vi: Set(String::new()),
+                    description_en: Set(String::new()),
+                    owner_agency_id: Set(None),
+                    owner_group_id: Set(None),
+                    operator_agency_id: Set(None),
+                    go_live_on: Set(None),
+                    hosting: Set(None),
+                    criticality: Set(None),
+                    data_held: Set(None),
+                    ..Default::default()
+                }
+            }
+        };
+        let mut changes = apply(txn, &mut row, current.as_ref(), &fields).await?;
+        if let Some(lifecycle) = fields.lifecycle {
+            if current.as_ref().is_none_or(|c| c.lifecycle != lifecycle) {
+                changes.push(format!("lifecycle {}", lifecycle.as_str()));
+                row.lifecycle = Set(lifecycle);
+            }
+        }
+        row.search_text = Set(fold(&format!(
+            "{} {} {}",
+            code,
+            fields.name_vi.as_deref().unwrap_or_default(),
+            fields.name_en.as_deref().unwrap_or_default()
+        )));
+        let tasks_changed = match (&current, &fields.task_numbers) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(existing), Some(numbers)) => {
+                task_numbers_of(txn, existing.id).await? != sorted(numbers)
+            }
+        };
+        let saved = match current {
+            Some(_) if changes.is_empty() && !tasks_changed => continue,
+            Some(_) => {
+                summary.updated += 1;
+                row.update(txn).await?
+            }
+            None => {
+                summary.created += 1;
+                row.insert(txn).await?
+            }
+        };
+        if let Some(numbers) = fields.task_numbers.as_ref().filter(|_| tasks_changed) {
+            replace_tasks(txn, saved.id, numbers).await?;
+            changes.push(format!("tasks {numbers:?}"));
+        }
+        let note = if changes.is_empty() {
+            "imported".to_owned()
+        } else {
+            format!("imported: {}", changes.join("; "))
+        };
+        record(txn, saved.id, viewer, "IMPORTED", note, None).await?;
+    }
+    let ids: HashMap<String, i32> = component::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.id))
+        .collect();
+    let existing = component_relation::Entity::find().all(txn).await?;
+    let mut edges: Vec<(i32, i32)> = existing.iter().map(|r| (r.from_id, r.to_id)).collect();
+    let mut present: HashSet<(i32, i32, RelationKind)> = existing
+        .iter()
+        .map(|r| (r.from_id, r.to_id, r.kind))
+        .collect();
+    for (from, to, kind) in relations {
+        let (Some(&source), Some(&target)) = (ids.get(&from), ids.get(&to)) else {
+            return Err(Error::bad_input(format!(
+                "architecture file: relation {from} → {to} names a missing component"
+            )));
+        };
+        if present.contains(&(source, target, kind)) {
+            continue;
+        }
+        if !edges.contains(&(source, target)) && closes_cycle(&edges, source, target) {
+            return Err(Error::bad_input(format!(
+                "architecture file: {from} depending on {to} would make a dependency cycle"
+            )));
+        }
+        component_relation::ActiveModel {
+            from_id: Set(source),
+            to_id: Set(target),
+            kind: Set(kind),
+            note: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        edges.push((source, target));
+        present.insert((source, target, kind));
+        summary.relations_added += 1;
+        record(
+            txn,
+            source,
+            viewer,
+            "RELATION_ADDED",
+            format!("{from} {} {to} (imported)", kind.as_str()),
+            None,
+        )
+        .await?;
+    }
+    Ok(summary)
+}
+
 #[cfg(test)]
 mod tests {
     use super::closes_cycle;
