@@ -11,8 +11,8 @@ use entities::{
     ComponentKind, Lifecycle, RelationKind, Scope, UserRole,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 
 use super::access::{planner, signed_in, Viewer};
@@ -112,6 +112,41 @@ fn check_move(
         )));
     }
     Ok(())
+}
+
+/// Component codes: 2-60 characters of A-Z, 0-9 and `_`.
+fn check_code(code: &str) -> Result<()> {
+    let valid = (2..=60).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::bad_input(format!(
+            "component code {code:?} must be 2-60 characters of A-Z, 0-9 and _"
+        )))
+    }
+}
+
+/// A new, planned component with nothing but its code and place in the catalog.
+fn blank_component(code: &str, position: i32) -> component::ActiveModel {
+    component::ActiveModel {
+        code: Set(code.to_owned()),
+        position: Set(position),
+        lifecycle: Set(Lifecycle::Planned),
+        external: Set(false),
+        description_vi: Set(String::new()),
+        description_en: Set(String::new()),
+        owner_agency_id: Set(None),
+        owner_group_id: Set(None),
+        operator_agency_id: Set(None),
+        go_live_on: Set(None),
+        hosting: Set(None),
+        criticality: Set(None),
+        data_held: Set(None),
+        ..Default::default()
+    }
 }
 
 /// Applies `fields` to a component (new or existing) and returns what changed, for the history.
@@ -239,15 +274,7 @@ pub async fn create(
 ) -> Result<component::Model> {
     let viewer = planner(viewer)?;
     let code = code.trim().to_uppercase();
-    let valid_code = (2..=60).contains(&code.len())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    if !valid_code {
-        return Err(Error::bad_input(
-            "code must be 2-60 characters of A-Z, 0-9 and _",
-        ));
-    }
+    check_code(&code)?;
     let (Some(_), Some(_), Some(_), Some(_), Some(_)) = (
         fields.name_vi.as_deref().filter(|n| !n.trim().is_empty()),
         fields.name_en.as_deref().filter(|n| !n.trim().is_empty()),
@@ -263,23 +290,9 @@ pub async fn create(
     if architecture::by_code_in(&txn, &code).await?.is_some() {
         return Err(Error::Conflict(format!("component {code} already exists")));
     }
-    let position = component::Entity::find().all(&txn).await?.len() as i32;
-    let mut row = component::ActiveModel {
-        code: Set(code.clone()),
-        position: Set(position),
-        lifecycle: Set(fields.lifecycle.unwrap_or(Lifecycle::Planned)),
-        external: Set(false),
-        description_vi: Set(String::new()),
-        description_en: Set(String::new()),
-        owner_agency_id: Set(None),
-        owner_group_id: Set(None),
-        operator_agency_id: Set(None),
-        go_live_on: Set(None),
-        hosting: Set(None),
-        criticality: Set(None),
-        data_held: Set(None),
-        ..Default::default()
-    };
+    let position = component::Entity::find().count(&txn).await? as i32;
+    let mut row = blank_component(&code, position);
+    row.lifecycle = Set(fields.lifecycle.unwrap_or(Lifecycle::Planned));
     apply(&txn, &mut row, None, &fields).await?;
     row.search_text = Set(fold(&format!(
         "{} {} {}",
@@ -562,38 +575,15 @@ pub async fn import(
     relations: Vec<(String, String, RelationKind)>,
 ) -> Result<super::exports::ImportSummary> {
     let mut summary = super::exports::ImportSummary::default();
-    let mut position = component::Entity::find().all(txn).await?.len() as i32;
+    let mut position = component::Entity::find().count(txn).await? as i32;
     for (code, fields) in components {
-        let valid_code = (2..=60).contains(&code.len())
-            && code
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if !valid_code {
-            return Err(Error::bad_input(format!(
-                "architecture file: code {code:?} must be 2-60 characters of A-Z, 0-9 and _"
-            )));
-        }
+        check_code(&code)?;
         let current = architecture::by_code_in(txn, &code).await?;
         let mut row = match &current {
             Some(model) => component::ActiveModel::from(model.clone()),
             None => {
                 position += 1;
-                component::ActiveModel {
-                    code: Set(code.clone()),
-                    position: Set(position),
-                    lifecycle: Set(Lifecycle::Planned),
-                    external: Set(false),
-                    description_vi: Set(String::new()),
-                    description_en: Set(String::new()),
-                    owner_agency_id: Set(None),
-                    owner_group_id: Set(None),
-                    operator_agency_id: Set(None),
-                    go_live_on: Set(None),
-                    hosting: Set(None),
-                    criticality: Set(None),
-                    data_held: Set(None),
-                    ..Default::default()
-                }
+                blank_component(&code, position)
             }
         };
         let mut changes = apply(txn, &mut row, current.as_ref(), &fields).await?;
