@@ -63,6 +63,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("backup written to {}", to.display());
             Ok(())
         }
+        Command::Report { as_of, out, lang } => {
+            let config = Config::new(cli.storage, default_bind);
+            let conn = db::connect(&config).await?;
+            startup::prepare_database(&conn).await?;
+            let lang = reports::model::Lang::parse(&lang)
+                .with_context(|| format!("--lang must be vi or en, not {lang:?}"))?;
+            let as_of = as_of.unwrap_or_else(crate::services::clock::today);
+            report_command(&conn, as_of, lang, &out).await
+        }
         Command::Schema { out } => {
             let sdl = graphql::sdl();
             match out {
@@ -73,6 +82,61 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Renders the whole set of reports into `out`, with a progress bar when standard error is a
+/// terminal.
+async fn report_command(
+    conn: &sea_orm::DatabaseConnection,
+    as_of: chrono::NaiveDate,
+    lang: reports::model::Lang,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+
+    use crate::services::downloads::{self, Options};
+
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let kpi_codes: Vec<String> = crate::services::kpis::list(conn)
+        .await?
+        .into_iter()
+        .map(|k| k.code)
+        .collect();
+    let targets = downloads::full_set(&kpi_codes);
+    let options = Options {
+        lang,
+        ..Options::new(as_of)
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let total = targets.len();
+    for (done, target) in targets.iter().enumerate() {
+        let download = downloads::download(conn, target, options)
+            .await
+            .map_err(|err| anyhow::anyhow!("rendering {target:?}: {err:?}"))?;
+        let path = out.join(&download.file_name);
+        std::fs::write(&path, &download.bytes)
+            .with_context(|| format!("writing {}", path.display()))?;
+        if terminal {
+            let width = 30;
+            let filled = (done + 1) * width / total;
+            eprint!(
+                "\r[{}{}] {}/{} {:<40}",
+                "#".repeat(filled),
+                "-".repeat(width - filled),
+                done + 1,
+                total,
+                download.file_name
+            );
+            std::io::stderr().flush().ok();
+        } else {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if terminal {
+        eprintln!();
+    }
+    println!("{total} files as of {as_of} written to {}", out.display());
+    Ok(())
 }
 
 /// Reads a password from standard input, without its final line break.

@@ -81,6 +81,19 @@ pub enum Command {
     Migrate,
     /// Migrate, then load the plan's seed data (idempotent) and exit.
     Seed,
+    /// Render every chart (PNG and SVG), the consolidated PDF, the CSV and the XLSX as of a date
+    /// into a directory, offline.
+    Report {
+        /// The date the figures are as of (YYYY-MM-DD); default today in Vietnam.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Directory to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Language of the labels: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
     /// Print the GraphQL schema (SDL), or write it to a file.
     Schema {
         /// File to write instead of standard output.

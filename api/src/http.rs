@@ -1,4 +1,4 @@
-//! HTTP routes: health check, GraphiQL and GraphQL over HTTP.
+//! HTTP routes: health check, GraphiQL, GraphQL over HTTP, exports and report downloads.
 //!
 //! `POST /graphql` reads the body itself rather than using the stock endpoint, so that it can
 //! refuse batched (array) requests and malformed JSON with a 400 and a JSON error, cap the body
@@ -11,13 +11,14 @@ use async_graphql::ErrorExtensions;
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use poem::http::{header, StatusCode};
 use poem::web::websocket::WebSocket;
-use poem::web::{Data, Html, RemoteAddr};
+use poem::web::{Data, Html, Path, RemoteAddr};
 use poem::{get, handler, Body, EndpointExt, IntoResponse, Request, Response, Route};
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 
 use crate::graphql::{AppSchema, ClientAddr, ReadPolicy};
 use crate::services::access::Viewer;
+use crate::services::downloads;
 use crate::services::sessions::Sessions;
 
 /// Largest request body accepted, in bytes.
@@ -31,10 +32,16 @@ pub fn routes(
     read_policy: ReadPolicy,
 ) -> impl poem::Endpoint {
     Route::new()
+        .at("/", get(dashboard))
         .at("/healthz", get(healthz))
         .at("/graphql", get(graphiql).post(graphql))
         .at("/graphql/ws", get(graphql_ws))
         .at("/exports/architecture.xml", get(architecture_export))
+        .at("/reports/:name", get(report))
+        .at("/reports/kpis/:name", get(kpi_report))
+        .at("/reports/snapshots/:name", get(snapshot_pdf))
+        .at("/reports/snapshots/:id/:name", get(snapshot_file))
+        .at("/feeds/changes.atom", get(changes_feed))
         .data(schema)
         .data(db)
         .data(sessions)
@@ -77,6 +84,42 @@ async fn authenticate(
     }
 }
 
+/// Lets a read through when reads are public or the request is signed in; the error response
+/// otherwise.
+async fn check_read(
+    request: &Request,
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+    policy: &ReadPolicy,
+) -> Result<(), Response> {
+    match authenticate(request, db, sessions).await? {
+        None if policy.require_sign_in => Err(unauthenticated()),
+        _ => Ok(()),
+    }
+}
+
+/// `GET /`: the leadership dashboard (server-rendered HTML).
+#[handler]
+async fn dashboard(
+    request: &Request,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(policy): Data<&ReadPolicy>,
+) -> Response {
+    if let Err(response) = check_read(request, db, sessions, policy).await {
+        return response;
+    }
+    let pairs: Vec<(String, String)> = request.params().unwrap_or_default();
+    match crate::dashboard::page(db, &pairs).await {
+        Ok(html) => Response::builder()
+            .status(StatusCode::OK)
+            .content_type("text/html; charset=utf-8")
+            .header(header::CACHE_CONTROL, "no-cache")
+            .body(html),
+        Err(err) => error_response(&err),
+    }
+}
+
 /// `GET /exports/architecture.xml`: the catalog in the ArchiMate exchange format.
 #[handler]
 async fn architecture_export(
@@ -85,10 +128,8 @@ async fn architecture_export(
     Data(sessions): Data<&Arc<Sessions>>,
     Data(policy): Data<&ReadPolicy>,
 ) -> Response {
-    match authenticate(request, db, sessions).await {
-        Ok(None) if policy.require_sign_in => return unauthenticated(),
-        Ok(_) => {}
-        Err(response) => return response,
+    if let Err(response) = check_read(request, db, sessions, policy).await {
+        return response;
     }
     match crate::services::exports::architecture_model(db).await {
         Ok(model) => {
@@ -102,15 +143,179 @@ async fn architecture_export(
                 )
                 .body(reports::archimate::to_xml(&model))
         }
-        Err(err) => {
-            tracing::error!(error = ?err, "exporting the architecture failed");
-            request_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error".into(),
-            )
-        }
+        Err(err) => error_response(&err),
     }
+}
+
+/// `GET /reports/{name}`: a chart (`ranking`, `progress`, `kpis`, `status`, `architecture` as
+/// `.png` or `.svg`) or a document (`summary.pdf`, `tasks.csv`, `tasks.xlsx`), as of `asOf`.
+#[handler]
+async fn report(
+    request: &Request,
+    Path(name): Path<String>,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(policy): Data<&ReadPolicy>,
+) -> Response {
+    serve_report(request, &name, false, db, sessions, policy).await
+}
+
+/// `GET /reports/kpis/{code}.{png,svg}`: one KPI's trajectory.
+#[handler]
+async fn kpi_report(
+    request: &Request,
+    Path(name): Path<String>,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(policy): Data<&ReadPolicy>,
+) -> Response {
+    serve_report(request, &name, true, db, sessions, policy).await
+}
+
+async fn serve_report(
+    request: &Request,
+    name: &str,
+    kpi: bool,
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+    policy: &ReadPolicy,
+) -> Response {
+    if let Err(response) = check_read(request, db, sessions, policy).await {
+        return response;
+    }
+    let result = async {
+        let target = downloads::parse_target(name, kpi)?;
+        let pairs: Vec<(String, String)> = request
+            .params()
+            .map_err(|_| crate::Error::bad_input("the query string is malformed"))?;
+        let options = downloads::parse_options(&pairs, crate::services::clock::today())?;
+        downloads::download(db, &target, options).await
+    }
+    .await;
+    match result {
+        Ok(download) => download_response(download),
+        Err(err) => error_response(&err),
+    }
+}
+
+/// `GET /reports/snapshots/{id}.pdf`: a frozen report's PDF, byte for byte.
+#[handler]
+async fn snapshot_pdf(
+    request: &Request,
+    Path(name): Path<String>,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(policy): Data<&ReadPolicy>,
+) -> Response {
+    let id = name
+        .strip_suffix(".pdf")
+        .and_then(|id| id.parse::<i32>().ok());
+    match id {
+        Some(id) => serve_snapshot_file(request, id, "summary.pdf", db, sessions, policy).await,
+        None => error_response(&crate::Error::NotFound(format!("report snapshot {name:?}"))),
+    }
+}
+
+/// `GET /reports/snapshots/{id}/{name}`: any file of a frozen report (`tasks.csv`, ...).
+#[handler]
+async fn snapshot_file(
+    request: &Request,
+    Path((id, name)): Path<(String, String)>,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(policy): Data<&ReadPolicy>,
+) -> Response {
+    match id.parse::<i32>() {
+        Ok(id) => serve_snapshot_file(request, id, &name, db, sessions, policy).await,
+        Err(_) => error_response(&crate::Error::NotFound(format!("report snapshot {id:?}"))),
+    }
+}
+
+async fn serve_snapshot_file(
+    request: &Request,
+    id: i32,
+    name: &str,
+    db: &DatabaseConnection,
+    sessions: &Sessions,
+    policy: &ReadPolicy,
+) -> Response {
+    if let Err(response) = check_read(request, db, sessions, policy).await {
+        return response;
+    }
+    match crate::services::snapshots::file(db, id, name).await {
+        Ok((snapshot, file)) => Response::builder()
+            .status(StatusCode::OK)
+            .content_type(file.content_type)
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    crate::services::snapshots::download_name(&snapshot, name)
+                ),
+            )
+            .header("x-content-sha256", file.sha256)
+            .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
+            .body(file.content),
+        Err(err) => error_response(&err),
+    }
+}
+
+/// `GET /feeds/changes.atom`: the latest status changes and frozen reports.
+#[handler]
+async fn changes_feed(
+    request: &Request,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(policy): Data<&ReadPolicy>,
+) -> Response {
+    if let Err(response) = check_read(request, db, sessions, policy).await {
+        return response;
+    }
+    match crate::services::feed::changes(db).await {
+        Ok(feed) => Response::builder()
+            .status(StatusCode::OK)
+            .content_type("application/atom+xml; charset=utf-8")
+            .header(header::CACHE_CONTROL, "no-cache")
+            .body(reports::atom::to_xml(&feed)),
+        Err(err) => error_response(&err),
+    }
+}
+
+/// A rendered file with its type and a file name carrying its date.
+fn download_response(download: downloads::Download) -> Response {
+    let disposition = if download.attachment {
+        "attachment"
+    } else {
+        "inline"
+    };
+    Response::builder()
+        .status(StatusCode::OK)
+        .content_type(download.content_type)
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("{disposition}; filename=\"{}\"", download.file_name),
+        )
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(download.bytes)
+}
+
+/// A service error as an HTTP response with the same `code` as in GraphQL; internal causes are
+/// logged and not returned.
+fn error_response(err: &crate::Error) -> Response {
+    use crate::Error;
+    let status = match err {
+        Error::BadInput(_) => StatusCode::BAD_REQUEST,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        Error::Internal(cause) => {
+            tracing::error!(error = ?cause, "request failed");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    request_error(status, err.code(), err.to_string())
 }
 
 fn unauthenticated() -> Response {

@@ -24,6 +24,8 @@ pub mod kpi_target;
 pub mod kpi_task;
 pub mod plan;
 pub mod refresh_token;
+pub mod report_snapshot;
+pub mod report_snapshot_file;
 pub mod rollup;
 pub mod search;
 pub mod seed_run;

@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_plan_schema;
 mod m20261127_000002_reporting;
 mod m20261127_000003_component_register;
+mod m20261127_000004_report_snapshots;
 
 /// Runs the migrations in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_plan_schema::Migration),
             Box::new(m20261127_000002_reporting::Migration),
             Box::new(m20261127_000003_component_register::Migration),
+            Box::new(m20261127_000004_report_snapshots::Migration),
         ]
     }
 }

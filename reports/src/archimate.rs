@@ -52,7 +52,8 @@ pub struct Model {
     pub relationships: Vec<Relationship>,
 }
 
-fn escape(text: &str) -> String {
+/// Escapes text for XML content and attribute values, dropping control characters XML forbids.
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

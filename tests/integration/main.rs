@@ -13,6 +13,7 @@ mod privacy;
 mod progress;
 mod register;
 mod reporting;
+mod reports;
 mod seeding;
 mod subscriptions;
 mod task_list;

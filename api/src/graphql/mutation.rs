@@ -9,13 +9,15 @@ use async_graphql::{Context, InputObject, Object, Result, ResultExt};
 use super::context::{db, viewer, ClientAddr};
 use super::types::{
     ArchitectureComponent, ArchitectureLayer, AuthPayload, ComponentKind, Kpi, Lifecycle,
-    RelationKind, Scope, Task, TaskComment, TaskStatus, User, UserRole,
+    RelationKind, ReportLang, ReportPeriod, ReportSnapshot, Scope, Task, TaskComment, TaskStatus,
+    User, UserRole,
 };
 use super::Date;
 use crate::services::events::Events;
 use crate::services::kpis::{self, NewMeasurement};
 use crate::services::reporting::{self, NewComment, StatusReport};
 use crate::services::sessions::Sessions;
+use crate::services::snapshots::{self, FreezeRequest, Period};
 use crate::services::{access, register, users};
 
 /// Everything that changes data.
@@ -52,6 +54,20 @@ pub struct AddTaskCommentInput {
     pub evidence: Option<String>,
     /// For planners commenting on an agency's behalf.
     pub agency_code: Option<String>,
+}
+
+/// A reporting period to freeze.
+#[derive(InputObject)]
+pub struct FreezeReportInput {
+    pub period: ReportPeriod,
+    pub year: i32,
+    /// Quarter 1-4 or half 1-2; omitted for a year.
+    pub number: Option<i32>,
+    /// Language of the report (default Vietnamese); each language is frozen on its own.
+    #[graphql(default)]
+    pub lang: ReportLang,
+    /// At most 2,000 characters.
+    pub note: Option<String>,
 }
 
 /// A measured KPI value.
@@ -366,6 +382,26 @@ impl MutationRoot {
             evidence: input.evidence,
         };
         Ok(reporting::add_comment(db(ctx)?, viewer(ctx), comment)
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Freezes the consolidated report of a period that has ended (planners only): figures,
+    /// charts, tables and PDF as of the period's last day, stored with their SHA-256 hashes and
+    /// never changed afterwards. Freezing the same period and language twice is a CONFLICT.
+    async fn freeze_report(
+        &self,
+        ctx: &Context<'_>,
+        input: FreezeReportInput,
+    ) -> Result<ReportSnapshot> {
+        let period = Period::new(input.period.into(), input.year, input.number).extend()?;
+        let request = FreezeRequest {
+            period,
+            lang: input.lang.into(),
+            note: input.note,
+        };
+        Ok(snapshots::freeze(db(ctx)?, viewer(ctx), request)
             .await
             .extend()?
             .into())

@@ -6,11 +6,11 @@ use async_graphql::{Context, Object, Result, ResultExt};
 use super::types::{
     Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureCoverage,
     ArchitectureLayer, Clause, ClauseKind, ComponentKind, Kpi, Lifecycle, Plan, PlanProgress,
-    RankingEntry, Scope, ScoringMethod, Task, TaskConnection, TaskFilter, User,
+    RankingEntry, ReportSnapshot, Scope, ScoringMethod, Task, TaskConnection, TaskFilter, User,
 };
 use super::Date;
 use crate::services::{
-    access, agencies, architecture, clauses, clock, kpis, plan, ranking, tasks, users,
+    access, agencies, architecture, clauses, clock, kpis, plan, ranking, snapshots, tasks, users,
 };
 
 /// Everything a reader can ask about the plan.
@@ -90,6 +90,23 @@ impl QueryRoot {
             .await
             .extend()?
             .map(Task::from))
+    }
+
+    /// Frozen periodic reports, newest period first, with their figures and files. Who froze
+    /// each is shown to signed-in readers only, like who reported what.
+    async fn report_snapshots(&self, ctx: &Context<'_>) -> Result<Vec<ReportSnapshot>> {
+        let signed_in = viewer(ctx).is_some();
+        Ok(snapshots::list(reader(ctx)?)
+            .await
+            .extend()?
+            .into_iter()
+            .map(|mut snapshot| {
+                if !signed_in {
+                    snapshot.frozen_by = None;
+                }
+                ReportSnapshot::from(snapshot)
+            })
+            .collect())
     }
 
     /// The plan's KPIs.

@@ -182,6 +182,8 @@ pub struct TaskAt {
     pub progress: i32,
     pub overdue: bool,
     pub assignments: Vec<AssignmentAt>,
+    /// The latest report effective on or before the snapshot's date, on any assignment.
+    pub latest: Option<task_history::Model>,
 }
 
 impl TaskAt {
@@ -218,6 +220,11 @@ pub fn task_at(
     as_of: NaiveDate,
 ) -> TaskAt {
     let mut by_assignment: HashMap<i32, Vec<Report>> = HashMap::new();
+    let latest = history
+        .iter()
+        .filter(|h| h.effective_on <= as_of)
+        .max_by_key(|h| (h.effective_on, h.id))
+        .cloned();
     for entry in history.iter().filter(|h| h.effective_on <= as_of) {
         by_assignment
             .entry(entry.assignment_id)
@@ -247,6 +254,7 @@ pub fn task_at(
         status,
         progress,
         assignments,
+        latest,
     }
 }
 

@@ -10,14 +10,18 @@ pub mod architecture;
 pub mod asof;
 pub mod clauses;
 pub mod clock;
+pub mod downloads;
 pub mod events;
 pub mod exports;
+pub mod feed;
 pub mod kpis;
 pub mod plan;
 pub mod ranking;
 pub mod register;
+pub mod report_data;
 pub mod reporting;
 pub mod sessions;
+pub mod snapshots;
 pub mod tasks;
 pub mod users;
 

@@ -82,6 +82,19 @@ pub fn is_overdue(due_date: Option<NaiveDate>, status: TaskStatus, as_of: NaiveD
     status != TaskStatus::Completed && due_date.is_some_and(|due| due < as_of)
 }
 
+/// The timeline in English, in the appendix's terms ("2016-2017", "Every year",
+/// "2016 and following years"); the Vietnamese is stored as written.
+pub fn timeline_label_en(task: &task::Model) -> String {
+    match task.recurrence {
+        entities::Recurrence::Once => match task.end_year {
+            Some(end) if end != task.start_year => format!("{}-{}", task.start_year, end),
+            _ => task.start_year.to_string(),
+        },
+        entities::Recurrence::Annual => "Every year".to_owned(),
+        entities::Recurrence::Ongoing => format!("{} and following years", task.start_year),
+    }
+}
+
 /// A condition requiring every word of a folded search to occur in `column`.
 pub(crate) fn search_condition<C: ColumnTrait>(column: C, folded: &str) -> Condition {
     folded

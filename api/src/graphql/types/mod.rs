@@ -12,6 +12,7 @@ mod history;
 mod kpi;
 mod plan;
 mod progress;
+mod report;
 mod task;
 
 pub use account::{AuthPayload, User};
@@ -23,4 +24,5 @@ pub use history::{HistoryEntry, TaskComment, TaskStatusChange};
 pub use kpi::Kpi;
 pub use plan::Plan;
 pub use progress::{PlanProgress, RankingEntry, ReportingPeriod, ScoringMethod};
+pub use report::{ReportLang, ReportPeriod, ReportSnapshot};
 pub use task::{Task, TaskConnection, TaskFilter};

@@ -57,14 +57,7 @@ pub struct Timeline {
 
 impl From<task::Model> for Task {
     fn from(m: task::Model) -> Self {
-        let label_en = match m.recurrence {
-            entities::Recurrence::Once => match m.end_year {
-                Some(end) if end != m.start_year => format!("{}-{}", m.start_year, end),
-                _ => m.start_year.to_string(),
-            },
-            entities::Recurrence::Annual => "Every year".to_owned(),
-            entities::Recurrence::Ongoing => format!("{} and following years", m.start_year),
-        };
+        let label_en = crate::services::tasks::timeline_label_en(&m);
         Self {
             id: m.id,
             source: m.clone(),
