@@ -170,15 +170,6 @@ impl Ctx {
     }
 }
 
-/// Upper-cases the first letter (seeded KPI names are phrases that start in lower case).
-fn sentence_case(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// The CSS class naming a task status's colour.
 fn status_class(status: Status) -> &'static str {
     match status {
@@ -777,7 +768,7 @@ fn kpi_section(kpis: &[KpiSeries], c: Ctx) -> String {
              <a class=\"btn\" href=\"{png}\" download type=\"image/png\">PNG</a>\
              <a class=\"btn\" href=\"{svg}\" download type=\"image/svg+xml\">SVG</a></span>\
              </div></li>",
-            name = escape(&sentence_case(&kpi.name.get(c.lang))),
+            name = escape(&kpi.name.get(c.lang)),
             targets = escape(&targets),
             state = kpi.state.label(c.lang),
             chart = c.t("Biểu đồ của chỉ tiêu", "Chart of the indicator"),
@@ -1147,7 +1138,6 @@ mod tests {
         assert_eq!(en.date(date(2017, 1, 5)), "5 Jan 2017");
         assert_eq!(kpi_value(31.0, "rank", vi), "hạng 31");
         assert_eq!(kpi_value(12.25, "points", en), "12.25 points");
-        assert_eq!(sentence_case("dịch vụ công"), "Dịch vụ công");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use poem::http::{header, StatusCode};
 use poem::web::websocket::WebSocket;
 use poem::web::{Data, Html, Path, RemoteAddr};
-use poem::{get, handler, Body, EndpointExt, IntoResponse, Request, Response, Route};
+use poem::{get, handler, Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 
@@ -32,16 +32,25 @@ pub fn routes(
     read_policy: ReadPolicy,
 ) -> impl poem::Endpoint {
     Route::new()
-        .at("/", get(dashboard))
+        .at("/", get(dashboard).around(read_guard))
         .at("/healthz", get(healthz))
         .at("/graphql", get(graphiql).post(graphql))
         .at("/graphql/ws", get(graphql_ws))
-        .at("/exports/architecture.xml", get(architecture_export))
-        .at("/reports/:name", get(report))
-        .at("/reports/kpis/:name", get(kpi_report))
-        .at("/reports/snapshots/:name", get(snapshot_pdf))
-        .at("/reports/snapshots/:id/:name", get(snapshot_file))
-        .at("/feeds/changes.atom", get(changes_feed))
+        .at(
+            "/exports/architecture.xml",
+            get(architecture_export).around(read_guard),
+        )
+        .at("/reports/:name", get(report).around(read_guard))
+        .at("/reports/kpis/:name", get(kpi_report).around(read_guard))
+        .at(
+            "/reports/snapshots/:name",
+            get(snapshot_pdf).around(read_guard),
+        )
+        .at(
+            "/reports/snapshots/:id/:name",
+            get(snapshot_file).around(read_guard),
+        )
+        .at("/feeds/changes.atom", get(changes_feed).around(read_guard))
         .data(schema)
         .data(db)
         .data(sessions)
@@ -84,33 +93,40 @@ async fn authenticate(
     }
 }
 
-/// Lets a read through when reads are public or the request is signed in; the error response
-/// otherwise.
-async fn check_read(
-    request: &Request,
-    db: &DatabaseConnection,
-    sessions: &Sessions,
-    policy: &ReadPolicy,
-) -> Result<(), Response> {
-    match authenticate(request, db, sessions).await? {
-        None if policy.require_sign_in => Err(unauthenticated()),
-        _ => Ok(()),
+/// Middleware on every read-only route outside GraphQL (dashboard, reports, exports, feed):
+/// lets the request through when reads are public or it carries a live session's token, and
+/// answers 401 otherwise. GraphQL applies the same policy in its resolvers.
+async fn read_guard<E: Endpoint>(next: Arc<E>, request: Request) -> poem::Result<Response> {
+    let state = (
+        request.data::<DatabaseConnection>().cloned(),
+        request.data::<Arc<Sessions>>().cloned(),
+        request.data::<ReadPolicy>().copied(),
+    );
+    let (Some(db), Some(sessions), Some(policy)) = state else {
+        tracing::error!("read routes are mounted without their shared state");
+        return Ok(error_response(&crate::Error::Internal(anyhow::anyhow!(
+            "missing route data"
+        ))));
+    };
+    match authenticate(&request, &db, &sessions).await {
+        Ok(None) if policy.require_sign_in => Ok(unauthenticated()),
+        Ok(_) => next.call(request).await.map(IntoResponse::into_response),
+        Err(response) => Ok(response),
     }
+}
+
+/// The query string as decoded pairs; a malformed one is `BAD_INPUT`.
+fn query_pairs(request: &Request) -> crate::error::Result<Vec<(String, String)>> {
+    request
+        .params()
+        .map_err(|_| crate::Error::bad_input("the query string is malformed"))
 }
 
 /// `GET /`: the leadership dashboard (server-rendered HTML).
 #[handler]
-async fn dashboard(
-    request: &Request,
-    Data(db): Data<&DatabaseConnection>,
-    Data(sessions): Data<&Arc<Sessions>>,
-    Data(policy): Data<&ReadPolicy>,
-) -> Response {
-    if let Err(response) = check_read(request, db, sessions, policy).await {
-        return response;
-    }
-    let pairs: Vec<(String, String)> = request.params().unwrap_or_default();
-    match crate::dashboard::page(db, &pairs).await {
+async fn dashboard(request: &Request, Data(db): Data<&DatabaseConnection>) -> Response {
+    let page = async { crate::dashboard::page(db, &query_pairs(request)?).await }.await;
+    match page {
         Ok(html) => Response::builder()
             .status(StatusCode::OK)
             .content_type("text/html; charset=utf-8")
@@ -122,15 +138,7 @@ async fn dashboard(
 
 /// `GET /exports/architecture.xml`: the catalog in the ArchiMate exchange format.
 #[handler]
-async fn architecture_export(
-    request: &Request,
-    Data(db): Data<&DatabaseConnection>,
-    Data(sessions): Data<&Arc<Sessions>>,
-    Data(policy): Data<&ReadPolicy>,
-) -> Response {
-    if let Err(response) = check_read(request, db, sessions, policy).await {
-        return response;
-    }
+async fn architecture_export(Data(db): Data<&DatabaseConnection>) -> Response {
     match crate::services::exports::architecture_model(db).await {
         Ok(model) => {
             let file = format!("egov-architecture-{}.xml", crate::services::clock::today());
@@ -154,10 +162,8 @@ async fn report(
     request: &Request,
     Path(name): Path<String>,
     Data(db): Data<&DatabaseConnection>,
-    Data(sessions): Data<&Arc<Sessions>>,
-    Data(policy): Data<&ReadPolicy>,
 ) -> Response {
-    serve_report(request, &name, false, db, sessions, policy).await
+    serve_report(request, &name, false, db).await
 }
 
 /// `GET /reports/kpis/{code}.{png,svg}`: one KPI's trajectory.
@@ -166,10 +172,8 @@ async fn kpi_report(
     request: &Request,
     Path(name): Path<String>,
     Data(db): Data<&DatabaseConnection>,
-    Data(sessions): Data<&Arc<Sessions>>,
-    Data(policy): Data<&ReadPolicy>,
 ) -> Response {
-    serve_report(request, &name, true, db, sessions, policy).await
+    serve_report(request, &name, true, db).await
 }
 
 async fn serve_report(
@@ -177,18 +181,11 @@ async fn serve_report(
     name: &str,
     kpi: bool,
     db: &DatabaseConnection,
-    sessions: &Sessions,
-    policy: &ReadPolicy,
 ) -> Response {
-    if let Err(response) = check_read(request, db, sessions, policy).await {
-        return response;
-    }
     let result = async {
         let target = downloads::parse_target(name, kpi)?;
-        let pairs: Vec<(String, String)> = request
-            .params()
-            .map_err(|_| crate::Error::bad_input("the query string is malformed"))?;
-        let options = downloads::parse_options(&pairs, crate::services::clock::today())?;
+        let options =
+            downloads::parse_options(&query_pairs(request)?, crate::services::clock::today())?;
         downloads::download(db, &target, options).await
     }
     .await;
@@ -200,18 +197,12 @@ async fn serve_report(
 
 /// `GET /reports/snapshots/{id}.pdf`: a frozen report's PDF, byte for byte.
 #[handler]
-async fn snapshot_pdf(
-    request: &Request,
-    Path(name): Path<String>,
-    Data(db): Data<&DatabaseConnection>,
-    Data(sessions): Data<&Arc<Sessions>>,
-    Data(policy): Data<&ReadPolicy>,
-) -> Response {
-    let id = name
+async fn snapshot_pdf(Path(name): Path<String>, Data(db): Data<&DatabaseConnection>) -> Response {
+    match name
         .strip_suffix(".pdf")
-        .and_then(|id| id.parse::<i32>().ok());
-    match id {
-        Some(id) => serve_snapshot_file(request, id, "summary.pdf", db, sessions, policy).await,
+        .and_then(|id| id.parse::<i32>().ok())
+    {
+        Some(id) => serve_snapshot_file(id, "summary.pdf", db).await,
         None => error_response(&crate::Error::NotFound(format!("report snapshot {name:?}"))),
     }
 }
@@ -219,29 +210,16 @@ async fn snapshot_pdf(
 /// `GET /reports/snapshots/{id}/{name}`: any file of a frozen report (`tasks.csv`, ...).
 #[handler]
 async fn snapshot_file(
-    request: &Request,
     Path((id, name)): Path<(String, String)>,
     Data(db): Data<&DatabaseConnection>,
-    Data(sessions): Data<&Arc<Sessions>>,
-    Data(policy): Data<&ReadPolicy>,
 ) -> Response {
     match id.parse::<i32>() {
-        Ok(id) => serve_snapshot_file(request, id, &name, db, sessions, policy).await,
+        Ok(id) => serve_snapshot_file(id, &name, db).await,
         Err(_) => error_response(&crate::Error::NotFound(format!("report snapshot {id:?}"))),
     }
 }
 
-async fn serve_snapshot_file(
-    request: &Request,
-    id: i32,
-    name: &str,
-    db: &DatabaseConnection,
-    sessions: &Sessions,
-    policy: &ReadPolicy,
-) -> Response {
-    if let Err(response) = check_read(request, db, sessions, policy).await {
-        return response;
-    }
+async fn serve_snapshot_file(id: i32, name: &str, db: &DatabaseConnection) -> Response {
     match crate::services::snapshots::file(db, id, name).await {
         Ok((snapshot, file)) => Response::builder()
             .status(StatusCode::OK)
@@ -262,15 +240,7 @@ async fn serve_snapshot_file(
 
 /// `GET /feeds/changes.atom`: the latest status changes and frozen reports.
 #[handler]
-async fn changes_feed(
-    request: &Request,
-    Data(db): Data<&DatabaseConnection>,
-    Data(sessions): Data<&Arc<Sessions>>,
-    Data(policy): Data<&ReadPolicy>,
-) -> Response {
-    if let Err(response) = check_read(request, db, sessions, policy).await {
-        return response;
-    }
+async fn changes_feed(Data(db): Data<&DatabaseConnection>) -> Response {
     match crate::services::feed::changes(db).await {
         Ok(feed) => Response::builder()
             .status(StatusCode::OK)

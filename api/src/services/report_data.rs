@@ -244,6 +244,16 @@ pub async fn ranking(
     })
 }
 
+/// The text with its first letter in upper case: KPI names are phrases cut from the plan's
+/// sentences ("dịch vụ công được cung cấp trực tuyến ở mức độ 3"), titles in reports.
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Every KPI with its targets and the measurements of years up to `as_of`'s.
 pub async fn kpis(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Vec<model::KpiSeries>> {
     let all = kpis::list(db).await?;
@@ -278,7 +288,7 @@ pub async fn kpis(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Vec<model
             let point = |(year, value): (i32, f64)| model::Point { year, value };
             model::KpiSeries {
                 code: k.code.clone(),
-                name: Text::new(&k.name_vi, &k.name_en),
+                name: Text::new(sentence_case(&k.name_vi), sentence_case(&k.name_en)),
                 unit: k.unit.clone(),
                 direction: match k.direction {
                     KpiDirection::HigherIsBetter => model::Direction::HigherIsBetter,
@@ -497,4 +507,16 @@ pub const REPORTING_AGENCY: &str = "STTTT";
 /// The progress chart's data from a summary, without reading the database again.
 pub fn timeline_of_summary(summary: &model::Summary) -> model::Timeline {
     timeline_of(summary.tasks.clone(), summary.as_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence_case;
+
+    #[test]
+    fn kpi_names_cut_from_sentences_read_as_titles() {
+        assert_eq!(sentence_case(" dịch vụ công"), "Dịch vụ công");
+        assert_eq!(sentence_case("ước tính"), "Ước tính");
+        assert_eq!(sentence_case(""), "");
+    }
 }

@@ -273,11 +273,15 @@ fn draw_plot(
         (plot.x0, plot.x1),
     );
 
-    let lo = all.iter().map(|p| p.value).fold(f64::INFINITY, f64::min);
-    let hi = all
+    let mut lo = all.iter().map(|p| p.value).fold(f64::INFINITY, f64::min);
+    let mut hi = all
         .iter()
         .map(|p| p.value)
         .fold(f64::NEG_INFINITY, f64::max);
+    if kpi.unit.trim() == "%" {
+        lo = lo.min(0.0);
+        hi = hi.max(100.0);
+    }
     let ticks = Ticks::new(lo, hi, if detail { 6 } else { 4 });
     let (t0, t1) = ticks.bounds();
     let y = match kpi.direction {
