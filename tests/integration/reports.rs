@@ -342,3 +342,57 @@ app_test!(
         assert!(feed.contains("Đã triển khai phần mềm &lt;HIS&gt;"));
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_command_writes_the_whole_set_offline() {
+    let app = TestApp::spawn(egov_tracker_tests::Backend::Sqlite).await;
+    let out = app.config.data_dir.join("out");
+    let server = env!("CARGO_BIN_EXE_egov-tracker-under-test");
+    let run = |args: Vec<String>| {
+        std::process::Command::new(server)
+            .arg("--data-dir")
+            .arg(&app.config.data_dir)
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("the command runs")
+    };
+    let args = |lang: &str| {
+        ["report", "--as-of", "2017-12-31", "--lang", lang, "--out"]
+            .map(String::from)
+            .into_iter()
+            .chain([out.display().to_string()])
+            .collect::<Vec<_>>()
+    };
+    let refused = run(args("fr"));
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--lang must be vi or en"));
+
+    let done = run(args("vi"));
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("the output directory")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    let kpis = app.data("{ kpis { code } }", json!({})).await["kpis"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or_default();
+    assert_eq!(names.len(), (5 + kpis) * 2 + 3, "{names:?}");
+    for name in [
+        "egov-ranking-2017-12-31.png",
+        "egov-architecture-2017-12-31.svg",
+        "egov-kpi-ICT_RANK-2017-12-31.svg",
+        "egov-summary-2017-12-31.pdf",
+        "egov-tasks-2017-12-31.csv",
+        "egov-tasks-2017-12-31.xlsx",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+    let pdf = std::fs::read(out.join("egov-summary-2017-12-31.pdf")).expect("the PDF");
+    let served = get(&app, "/reports/summary.pdf?asOf=2017-12-31").await;
+    assert_eq!(pdf, served.bytes, "offline and served reports are the same bytes");
+    assert!(String::from_utf8_lossy(&done.stdout).contains(&format!("{} files", names.len())));
+}
