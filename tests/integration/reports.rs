@@ -370,7 +370,11 @@ async fn the_report_command_writes_the_whole_set_offline() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--lang must be vi or en"));
 
     let done = run(args("vi"));
-    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .expect("the output directory")
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
@@ -393,6 +397,9 @@ async fn the_report_command_writes_the_whole_set_offline() {
     }
     let pdf = std::fs::read(out.join("egov-summary-2017-12-31.pdf")).expect("the PDF");
     let served = get(&app, "/reports/summary.pdf?asOf=2017-12-31").await;
-    assert_eq!(pdf, served.bytes, "offline and served reports are the same bytes");
+    assert_eq!(
+        pdf, served.bytes,
+        "offline and served reports are the same bytes"
+    );
     assert!(String::from_utf8_lossy(&done.stdout).contains(&format!("{} files", names.len())));
 }
