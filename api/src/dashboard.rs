@@ -1056,7 +1056,7 @@ mod tests {
             kpis: vec![KpiSeries {
                 code: "DVC_LEVEL3".into(),
                 name: Text::new(
-                    "dịch vụ công được cung cấp trực tuyến ở mức độ 3",
+                    "Dịch vụ công được cung cấp trực tuyến ở mức độ 3",
                     "Online public services at level 3",
                 ),
                 unit: "%".into(),

@@ -527,7 +527,9 @@ mod tests {
             .unwrap(),
         )
         .unwrap();
-        assert!(tick_y(&share, "50") < tick_y(&share, "10"));
+        // A percentage is framed from 0 to 100, higher values above lower ones.
+        assert!(tick_y(&share, "100") < tick_y(&share, "20"));
+        assert!(tick_y(&share, "20") < tick_y(&share, "0"));
     }
 
     #[test]
