@@ -45,12 +45,7 @@ pub(crate) fn grid_scene(data: &[KpiSeries], as_of: NaiveDate, lang: Lang) -> Sc
     let top = layout::legend(&mut scene, (MARGIN, top), WIDTH - MARGIN, &legend(lang)) + 18.0;
 
     if data.is_empty() {
-        layout::no_data(
-            &mut scene,
-            Rect::new(MARGIN, top, WIDTH - MARGIN, top + 200.0),
-            lang,
-        );
-        scene.height = top + 200.0 + MARGIN;
+        layout::empty_chart(&mut scene, top, lang);
         return scene;
     }
     let shown = &data[..n.min(MAX_PANELS)];

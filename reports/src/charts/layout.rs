@@ -203,6 +203,17 @@ pub(crate) fn overdue_flag(scene: &mut Scene, center: (f64, f64)) {
     );
 }
 
+/// Ends a chart that has nothing to draw: the notice under its header, `top` down.
+pub(crate) fn empty_chart(scene: &mut Scene, top: f64, lang: Lang) {
+    let width = scene.width;
+    no_data(
+        scene,
+        Rect::new(MARGIN, top, width - MARGIN, top + 200.0),
+        lang,
+    );
+    scene.height = top + 200.0 + MARGIN;
+}
+
 /// A framed notice that there is nothing to draw in `area`.
 pub(crate) fn no_data(scene: &mut Scene, area: Rect, lang: Lang) {
     scene.outline(area, palette::GRID, 1.0);

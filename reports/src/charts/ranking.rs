@@ -54,12 +54,7 @@ pub(crate) fn scene(data: &Ranking, lang: Lang) -> Scene {
     let top = layout::legend(&mut scene, (MARGIN, top), WIDTH - MARGIN, &items) + 30.0;
 
     if data.entries.is_empty() {
-        layout::no_data(
-            &mut scene,
-            Rect::new(MARGIN, top, WIDTH - MARGIN, top + 200.0),
-            lang,
-        );
-        scene.height = top + 200.0 + MARGIN;
+        layout::empty_chart(&mut scene, top, lang);
         return scene;
     }
 

@@ -38,12 +38,7 @@ pub(crate) fn scene(data: &StatusBreakdown, lang: Lang) -> Scene {
     let top = layout::legend(&mut scene, (MARGIN, top), WIDTH - MARGIN, &items) + 30.0;
 
     if data.groups.is_empty() {
-        layout::no_data(
-            &mut scene,
-            Rect::new(MARGIN, top, WIDTH - MARGIN, top + 200.0),
-            lang,
-        );
-        scene.height = top + 200.0 + MARGIN;
+        layout::empty_chart(&mut scene, top, lang);
         return scene;
     }
     let shown = &data.groups[..data.groups.len().min(MAX_ROWS)];
