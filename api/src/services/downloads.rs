@@ -308,6 +308,42 @@ async fn chart_bytes(
     }
 }
 
+/// Renders a chart as of the summary's date, drawing from the summary where it holds the data
+/// (ranking of every level, progress, every KPI, status by main task) instead of reading the
+/// database again; other charts and options are gathered as [`download`] does.
+pub async fn chart_with_summary(
+    db: &DatabaseConnection,
+    summary: &Summary,
+    chart: &Chart,
+    format: ChartFormat,
+    options: Options,
+) -> Result<Vec<u8>> {
+    use reports::charts;
+    let (as_of, lang) = (summary.as_of, options.lang);
+    match chart {
+        Chart::Ranking if options.level.is_none() => {
+            let data = summary.ranking.clone();
+            render(move || charts::ranking(&data, lang, format)).await
+        }
+        Chart::Progress => {
+            let data = report_data::timeline_of_summary(summary);
+            render(move || charts::progress(&data, lang, format)).await
+        }
+        Chart::Kpis => {
+            let data = summary.kpis.clone();
+            render(move || charts::kpis(&data, as_of, lang, format)).await
+        }
+        Chart::Status if options.group_by == StatusGrouping::MainTask => {
+            let data = summary.status.clone();
+            render(move || charts::status(&data, lang, format)).await
+        }
+        _ => {
+            let options = Options { as_of, ..options };
+            chart_bytes(db, chart, format, options).await
+        }
+    }
+}
+
 /// Renders a document from a summary already gathered (snapshots reuse it).
 pub async fn document_bytes(
     db: &DatabaseConnection,

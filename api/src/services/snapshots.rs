@@ -214,7 +214,12 @@ pub async fn freeze(
             Target::Document(document) => {
                 downloads::document_bytes(db, *document, summary.clone(), options).await?
             }
-            Target::Chart(..) => downloads::download(db, &target, options).await?,
+            Target::Chart(chart, format) => downloads::Download {
+                bytes: downloads::chart_with_summary(db, &summary, chart, *format, options).await?,
+                content_type: format.content_type(),
+                file_name: file_name(&target),
+                attachment: false,
+            },
         };
         files.push((file_name(&target), download));
     }
