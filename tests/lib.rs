@@ -77,15 +77,14 @@ impl TestDatabase {
 
     /// Service settings for this database, listening on a free loopback port.
     pub fn config(&self) -> Config {
-        let mut config = Config::new(
+        Config::new(
             StorageArgs {
                 database_url: self.url.clone(),
                 data_dir: self.dir.clone(),
+                db_max_connections: 4,
             },
             "127.0.0.1:0".parse().expect("loopback address"),
-        );
-        config.max_connections = 4;
-        config
+        )
     }
 }
 

@@ -41,6 +41,7 @@ async fn main() -> anyhow::Result<()> {
     let storage = StorageArgs {
         database_url: None,
         data_dir: dir.clone(),
+        db_max_connections: 4,
     };
     let config = Config::new(storage, "127.0.0.1:0".parse()?);
     let db = api::db::connect(&config).await?;

@@ -5,11 +5,10 @@
 
 use std::io::Read;
 
-use crate::config::{Cli, Command, Config, UserCommand, DEFAULT_BIND};
+use crate::config::{Cli, Command, Config, SeedCommand, UserCommand, DEFAULT_BIND};
 use crate::services::users;
 use crate::{backup, db, graphql, startup, Application};
 use anyhow::Context;
-use migration::MigratorTrait;
 use tracing_subscriber::EnvFilter;
 
 /// Logs to standard error, filtered by `RUST_LOG` (default `info`).
@@ -37,18 +36,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let config = Config::new(cli.storage, default_bind);
             let conn = db::connect(&config).await?;
-            migration::Migrator::up(&conn, None)
-                .await
-                .context("running database migrations")?;
+            startup::migrate(&conn).await?;
             println!("migrations applied");
             Ok(())
         }
-        Command::Seed => {
+        Command::Seed { what } => {
             let config = Config::new(cli.storage, default_bind);
             let conn = db::connect(&config).await?;
             let outcome = startup::prepare_database(&conn).await?;
             println!("seed data: {outcome:?}");
-            Ok(())
+            match what {
+                None => Ok(()),
+                Some(SeedCommand::Synthetic {
+                    provinces,
+                    years,
+                    seed,
+                }) => synthetic_command(&conn, provinces, years, seed).await,
+            }
         }
         Command::User { command } => {
             let config = Config::new(cli.storage, default_bind);
@@ -136,6 +140,30 @@ async fn report_command(
         eprintln!();
     }
     println!("{total} files as of {as_of} written to {}", out.display());
+    Ok(())
+}
+
+/// Generates the synthetic national data set (`seed synthetic`) and prints what is there.
+async fn synthetic_command(
+    conn: &sea_orm::DatabaseConnection,
+    provinces: u32,
+    years: u32,
+    seed: u64,
+) -> anyhow::Result<()> {
+    let options = seeds::synthetic::Options {
+        provinces,
+        years,
+        seed,
+    };
+    let summary = seeds::synthetic::generate(conn, &options)
+        .await
+        .context("generating the synthetic data set")?;
+    if summary.provinces_created > 0 {
+        crate::services::figures::mark(conn)
+            .await
+            .context("advancing the data version after generating")?;
+    }
+    println!("{summary}");
     Ok(())
 }
 

@@ -35,6 +35,16 @@ pub struct StorageArgs {
     /// Directory for the embedded SQLite database and other local state.
     #[arg(long, env = "EGOV_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
+    /// Most database connections this process opens (size it so that instances × this stays
+    /// below the PostgreSQL server's `max_connections`).
+    #[arg(
+        long,
+        env = "EGOV_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub db_max_connections: u32,
 }
 
 /// Sign-in settings for `serve`.
@@ -79,8 +89,12 @@ pub enum Command {
     },
     /// Apply pending migrations and exit.
     Migrate,
-    /// Migrate, then load the plan's seed data (idempotent) and exit.
-    Seed,
+    /// Migrate, then load the plan's seed data (idempotent) and exit; `seed synthetic` then adds
+    /// a synthetic national data set.
+    Seed {
+        #[command(subcommand)]
+        what: Option<SeedCommand>,
+    },
     /// Render every chart (PNG and SVG), the consolidated PDF, the CSV and the XLSX as of a date
     /// into a directory, offline.
     Report {
@@ -99,6 +113,27 @@ pub enum Command {
         /// File to write instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+/// What `seed` loads besides the plan's own seed data.
+#[derive(Debug, Subcommand)]
+pub enum SeedCommand {
+    /// After the plan's seed data, generate a deterministic synthetic data set for load tests:
+    /// a plan, agencies, the 27 tasks, assignments and monthly reports for each of Vietnam's
+    /// provinces (about 1,000,000 history rows for 63 provinces over 10 years). Idempotent: a
+    /// province already generated with the same options is kept, one generated with other
+    /// options is regenerated.
+    Synthetic {
+        /// Number of synthetic provinces (1-63).
+        #[arg(long, default_value_t = 63, value_parser = clap::value_parser!(u32).range(1..=63))]
+        provinces: u32,
+        /// Years of monthly reports from May 2016 (1-10).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10))]
+        years: u32,
+        /// Seed of the pseudo-random generator; the same seed gives the same data.
+        #[arg(long, default_value_t = 681)]
+        seed: u64,
     },
 }
 
@@ -250,7 +285,7 @@ impl Config {
             database_url: storage.database_url,
             data_dir: storage.data_dir,
             bind,
-            max_connections: 10,
+            max_connections: storage.db_max_connections,
             jwt_secret: None,
             access_token_ttl: Duration::from_secs(30 * 60),
             session_ttl: Duration::from_secs(8 * 3600),

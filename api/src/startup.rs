@@ -9,7 +9,7 @@ use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::Server;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbBackend};
 use seeds::{LoadOutcome, SeedData};
 
 use std::sync::Arc;
@@ -17,12 +17,70 @@ use std::sync::Arc;
 use crate::auth::{self, Keys};
 use crate::config::Config;
 use crate::graphql::{ReadPolicy, SchemaDeps};
-use crate::services::events::Events;
+use crate::services::events::{self, Events};
+use crate::services::figures::{self, Figures};
 use crate::services::sessions::Sessions;
 use crate::{db, graphql, http};
 
-/// Brings the database to the latest schema and loads the plan if this seed version is new.
+/// Key of the PostgreSQL advisory lock held while migrating and seeding (ASCII "egov").
+const SCHEMA_LOCK: i64 = 0x6567_6f76;
+
+/// Holds PostgreSQL's advisory lock [`SCHEMA_LOCK`] on a connection of its own, so that of several
+/// instances starting together one migrates and seeds while the others wait, then find nothing
+/// left to do. The lock goes with the connection if the process dies. SQLite needs no lock: its
+/// migrations run in write transactions, which SQLite serialises.
+struct SchemaLock(Option<sea_orm::sqlx::PgConnection>);
+
+impl SchemaLock {
+    async fn acquire(db: &DatabaseConnection) -> anyhow::Result<Self> {
+        if db.get_database_backend() != DbBackend::Postgres {
+            return Ok(Self(None));
+        }
+        let mut conn = db
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .context("opening a connection for the schema lock")?
+            .detach();
+        sea_orm::sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(SCHEMA_LOCK)
+            .execute(&mut conn)
+            .await
+            .context("taking the schema lock")?;
+        Ok(Self(Some(conn)))
+    }
+
+    async fn release(self) {
+        if let Some(mut conn) = self.0 {
+            let _ = sea_orm::sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(SCHEMA_LOCK)
+                .execute(&mut conn)
+                .await;
+            let _ = sea_orm::sqlx::Connection::close(conn).await;
+        }
+    }
+}
+
+/// Applies pending migrations, one instance at a time.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let lock = SchemaLock::acquire(db).await?;
+    let result = Migrator::up(db, None)
+        .await
+        .context("running database migrations");
+    lock.release().await;
+    result
+}
+
+/// Brings the database to the latest schema and loads the plan if this seed version is new,
+/// one instance at a time.
 pub async fn prepare_database(db: &DatabaseConnection) -> anyhow::Result<LoadOutcome> {
+    let lock = SchemaLock::acquire(db).await?;
+    let result = migrate_and_seed(db).await;
+    lock.release().await;
+    result
+}
+
+async fn migrate_and_seed(db: &DatabaseConnection) -> anyhow::Result<LoadOutcome> {
     Migrator::up(db, None)
         .await
         .context("running database migrations")?;
@@ -31,7 +89,12 @@ pub async fn prepare_database(db: &DatabaseConnection) -> anyhow::Result<LoadOut
         .await
         .context("loading the seed data")?;
     match outcome {
-        LoadOutcome::Applied => tracing::info!(digest = data.digest(), "seed data loaded"),
+        LoadOutcome::Applied => {
+            figures::mark(db)
+                .await
+                .context("advancing the data version after seeding")?;
+            tracing::info!(digest = data.digest(), "seed data loaded")
+        }
         LoadOutcome::AlreadyApplied => {
             tracing::info!(digest = data.digest(), "seed data already present")
         }
@@ -46,6 +109,7 @@ pub struct Application {
     db: DatabaseConnection,
     sessions: Arc<Sessions>,
     events: Events,
+    figures: Figures,
     read_policy: ReadPolicy,
 }
 
@@ -61,6 +125,17 @@ impl Application {
         ));
         let db = db::connect(config).await?;
         prepare_database(&db).await?;
+        let events = Events::for_backend(db.get_database_backend());
+        let figures = Figures::default();
+        if db.get_database_backend() == DbBackend::Postgres {
+            events::listen(
+                db::resolve_url(config).expose(),
+                events.clone(),
+                figures.clone(),
+            )
+            .await
+            .context("listening for changes made through other instances")?;
+        }
         let acceptor = TcpListener::bind(config.bind.to_string())
             .into_acceptor()
             .await
@@ -75,7 +150,8 @@ impl Application {
             address,
             db,
             sessions,
-            events: Events::default(),
+            events,
+            figures,
             read_policy: ReadPolicy {
                 require_sign_in: config.require_sign_in,
             },
@@ -103,6 +179,7 @@ impl Application {
             db: self.db.clone(),
             sessions: self.sessions.clone(),
             events: self.events,
+            figures: self.figures,
             read_policy: self.read_policy,
         });
         let app = http::routes(schema, self.db, self.sessions, self.read_policy);

@@ -22,6 +22,7 @@ pub mod kpi;
 pub mod kpi_measurement;
 pub mod kpi_target;
 pub mod kpi_task;
+pub mod login_failure;
 pub mod plan;
 pub mod refresh_token;
 pub mod report_snapshot;

@@ -10,6 +10,9 @@ mod m20261127_000001_plan_schema;
 mod m20261127_000002_reporting;
 mod m20261127_000003_component_register;
 mod m20261127_000004_report_snapshots;
+mod m20261127_000005_shared_state;
+
+pub use m20261127_000005_shared_state::{DATA_VERSION_SEQUENCE, DATA_VERSION_TABLE};
 
 /// Runs the migrations in order; `Migrator::up(&db, None)` brings a database to the latest schema.
 pub struct Migrator;
@@ -22,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_reporting::Migration),
             Box::new(m20261127_000003_component_register::Migration),
             Box::new(m20261127_000004_report_snapshots::Migration),
+            Box::new(m20261127_000005_shared_state::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@
 mod files;
 mod loader;
 pub mod scoring;
+pub mod synthetic;
 
 pub use files::SeedData;
 pub use loader::{load, LoadOutcome};

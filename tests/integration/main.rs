@@ -1,13 +1,15 @@
 //! Integration tests: each test starts the real service on a fresh database and checks, through
 //! HTTP and GraphQL, what a planner or agency would check. Every test runs on SQLite and on
-//! PostgreSQL (`app_test!`).
+//! PostgreSQL (`app_test!`), except `instances`, which runs several instances on one PostgreSQL.
 
 mod accounts;
 mod agencies;
 mod architecture;
 mod durability;
 mod http;
+mod instances;
 mod kpis;
+mod national;
 mod plan;
 mod privacy;
 mod progress;
@@ -16,10 +18,11 @@ mod reporting;
 mod reports;
 mod seeding;
 mod subscriptions;
+mod synthetic;
 mod task_list;
 mod tasks;
 
-pub use egov_tracker_tests::{app_test, codes, TestApp};
+pub use egov_tracker_tests::{app_test, codes, Backend, TestApp};
 pub use serde_json::{json, Value};
 
 /// The `code` of every item in a JSON list.

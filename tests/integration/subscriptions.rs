@@ -8,7 +8,8 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::*;
 
-async fn next_json<S>(socket: &mut S) -> Value
+/// The next JSON message on a websocket, waiting at most 10 s.
+pub async fn next_json<S>(socket: &mut S) -> Value
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
@@ -24,32 +25,44 @@ where
     }
 }
 
+/// A websocket on `app` (graphql-transport-ws) with `query` subscribed as id "1".
+pub async fn subscribe(
+    app: &TestApp,
+    query: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let url = format!("{}/graphql/ws", app.address.replacen("http", "ws", 1));
+    let mut request = url.into_client_request().expect("websocket request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "graphql-transport-ws".parse().expect("header"),
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    socket
+        .send(Message::text(
+            json!({ "type": "connection_init", "payload": {} }).to_string(),
+        ))
+        .await
+        .expect("init");
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    socket
+        .send(Message::text(
+            json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
+        ))
+        .await
+        .expect("subscribe");
+    socket
+}
+
 app_test!(
     async fn dashboards_receive_each_accepted_change_live(app) {
         let token = app.signed_in("health.officer", "agency", Some("SYT")).await;
-        let url = format!("{}/graphql/ws", app.address.replacen("http", "ws", 1));
-        let mut request = url.into_client_request().expect("websocket request");
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            "graphql-transport-ws".parse().expect("header"),
-        );
-        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("connect");
-        socket
-            .send(Message::text(json!({ "type": "connection_init", "payload": {} }).to_string()))
-            .await
-            .expect("init");
-        assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
-        socket
-            .send(Message::text(
-                json!({
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": { "query": "subscription { taskStatusChanged(taskNumber: 24) { taskNumber status progress taskStatus version changedBy agency { code } task { progress } } }" }
-                })
-                .to_string(),
-            ))
-            .await
-            .expect("subscribe");
+        let mut socket = subscribe(
+            &app,
+            "subscription { taskStatusChanged(taskNumber: 24) { taskNumber status progress taskStatus version changedBy agency { code } task { progress } } }",
+        )
+        .await;
         tokio::time::sleep(Duration::from_millis(200)).await;
 
         app.data_as(

@@ -26,6 +26,7 @@ pub use scalars::Date;
 pub use subscription::SubscriptionRoot;
 
 use crate::services::events::Events;
+use crate::services::figures::Figures;
 use crate::services::sessions::Sessions;
 
 /// Deepest query nesting accepted.
@@ -47,6 +48,7 @@ pub struct SchemaDeps {
     pub db: DatabaseConnection,
     pub sessions: Arc<Sessions>,
     pub events: Events,
+    pub figures: Figures,
     pub read_policy: ReadPolicy,
 }
 
@@ -60,6 +62,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
         .data(deps.db)
         .data(deps.sessions)
         .data(deps.events)
+        .data(deps.figures)
         .data(deps.read_policy)
         .finish()
 }

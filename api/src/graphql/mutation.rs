@@ -14,6 +14,7 @@ use super::types::{
 };
 use super::Date;
 use crate::services::events::Events;
+use crate::services::figures::Figures;
 use crate::services::kpis::{self, NewMeasurement};
 use crate::services::reporting::{self, NewComment, StatusReport};
 use crate::services::sessions::Sessions;
@@ -30,6 +31,8 @@ fn sessions<'a>(ctx: &'a Context<'_>) -> Result<&'a Sessions> {
 /// A status report on the caller's (or, for planners, any) assignment.
 #[derive(InputObject)]
 pub struct UpdateTaskStatusInput {
+    /// The plan's code (see `plans`); default the province's plan, 681/KH-UBND.
+    pub plan: Option<String>,
     pub task_number: i32,
     /// Defaults to the caller's agency; planners name it when a task has several leads.
     pub agency_code: Option<String>,
@@ -49,6 +52,8 @@ pub struct UpdateTaskStatusInput {
 /// A comment or evidence on a task.
 #[derive(InputObject)]
 pub struct AddTaskCommentInput {
+    /// The plan's code (see `plans`); default the province's plan, 681/KH-UBND.
+    pub plan: Option<String>,
     pub task_number: i32,
     pub body: String,
     pub evidence: Option<String>,
@@ -351,6 +356,7 @@ impl MutationRoot {
         input: UpdateTaskStatusInput,
     ) -> Result<Task> {
         let report = StatusReport {
+            plan_code: input.plan,
             task_number: input.task_number,
             agency_code: input.agency_code,
             status: input.status.map(Into::into),
@@ -361,8 +367,9 @@ impl MutationRoot {
             expected_version: input.expected_version,
         };
         let events = ctx.data::<Events>()?;
+        let figures = ctx.data::<Figures>()?;
         Ok(
-            reporting::update_task_status(db(ctx)?, events, viewer(ctx), report)
+            reporting::update_task_status(db(ctx)?, events, figures, viewer(ctx), report)
                 .await
                 .extend()?
                 .into(),
@@ -376,6 +383,7 @@ impl MutationRoot {
         input: AddTaskCommentInput,
     ) -> Result<TaskComment> {
         let comment = NewComment {
+            plan_code: input.plan,
             task_number: input.task_number,
             agency_code: input.agency_code,
             body: input.body,

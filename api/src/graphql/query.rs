@@ -6,11 +6,13 @@ use async_graphql::{Context, Object, Result, ResultExt};
 use super::types::{
     Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureCoverage,
     ArchitectureLayer, Clause, ClauseKind, ComponentKind, Kpi, Lifecycle, Plan, PlanProgress,
-    RankingEntry, ReportSnapshot, Scope, ScoringMethod, Task, TaskConnection, TaskFilter, User,
+    PlanStanding, RankingEntry, ReportSnapshot, Scope, ScoringMethod, Task, TaskConnection,
+    TaskFilter, User,
 };
 use super::Date;
 use crate::services::{
-    access, agencies, architecture, clauses, clock, kpis, plan, ranking, snapshots, tasks, users,
+    access, agencies, architecture, clauses, clock, figures::Figures, kpis, plan, snapshots, tasks,
+    users,
 };
 
 /// Everything a reader can ask about the plan.
@@ -27,9 +29,24 @@ async fn clauses_of(ctx: &Context<'_>, kind: ClauseKind) -> Result<Vec<Clause>> 
 
 #[Object]
 impl QueryRoot {
-    /// The plan document: 681/KH-UBND of 1 April 2016.
-    async fn plan(&self, ctx: &Context<'_>) -> Result<Plan> {
-        Ok(plan::current(reader(ctx)?).await.extend()?.into())
+    /// A plan document by its code; without one, the province's plan, 681/KH-UBND of
+    /// 1 April 2016. An unknown code is NOT_FOUND.
+    async fn plan(&self, ctx: &Context<'_>, code: Option<String>) -> Result<Plan> {
+        Ok(plan::resolve(reader(ctx)?, code.as_deref())
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Every plan held: the province's own first, then any others (such as the synthetic
+    /// national data set, codes `SYN-01`...).
+    async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
+        Ok(plan::list(reader(ctx)?)
+            .await
+            .extend()?
+            .into_iter()
+            .map(Plan::from)
+            .collect())
     }
 
     /// Agencies, optionally of one level, in catalog order.
@@ -76,17 +93,31 @@ impl QueryRoot {
         #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last task of the previous page.")] after: Option<String>,
         filter: Option<TaskFilter>,
+        #[graphql(desc = "Plan code; default the province's plan, 681/KH-UBND.")] plan: Option<
+            String,
+        >,
     ) -> Result<TaskConnection> {
-        let filter = filter.map(Into::into).unwrap_or_default();
-        Ok(tasks::list(reader(ctx)?, &filter, first, after.as_deref())
+        let db = reader(ctx)?;
+        let mut filter: tasks::TaskFilter = filter.map(Into::into).unwrap_or_default();
+        filter.plan_id = Some(plan::resolve(db, plan.as_deref()).await.extend()?.id);
+        Ok(tasks::list(db, &filter, first, after.as_deref())
             .await
             .extend()?
             .into())
     }
 
     /// The task with this appendix number (1-27).
-    async fn task(&self, ctx: &Context<'_>, number: i32) -> Result<Option<Task>> {
-        Ok(tasks::by_number(reader(ctx)?, number)
+    async fn task(
+        &self,
+        ctx: &Context<'_>,
+        number: i32,
+        #[graphql(desc = "Plan code; default the province's plan, 681/KH-UBND.")] plan: Option<
+            String,
+        >,
+    ) -> Result<Option<Task>> {
+        let db = reader(ctx)?;
+        let plan_id = plan::resolve(db, plan.as_deref()).await.extend()?.id;
+        Ok(tasks::by_number(db, plan_id, number)
             .await
             .extend()?
             .map(Task::from))
@@ -215,10 +246,23 @@ impl QueryRoot {
 
     /// The plan's progress on a date (default today): tasks by status, overdue, mean progress,
     /// by main task and by agency level.
-    async fn plan_progress(&self, ctx: &Context<'_>, as_of: Option<Date>) -> Result<PlanProgress> {
+    async fn plan_progress(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+        #[graphql(desc = "Plan code; default the province's plan, 681/KH-UBND.")] plan: Option<
+            String,
+        >,
+    ) -> Result<PlanProgress> {
         let as_of = as_of.map_or_else(clock::today, |d| d.0);
-        let progress = ranking::plan_progress(reader(ctx)?, as_of).await.extend()?;
-        Ok(PlanProgress::new(as_of, progress))
+        let db = reader(ctx)?;
+        let plan_id = plan::resolve(db, plan.as_deref()).await.extend()?.id;
+        let progress = ctx
+            .data::<Figures>()?
+            .plan_progress(db, plan_id, as_of)
+            .await
+            .extend()?;
+        Ok(PlanProgress::new(as_of, progress.as_ref().clone()))
     }
 
     /// Agencies holding a lead assignment, scored and ranked by the published method as of a
@@ -228,16 +272,47 @@ impl QueryRoot {
         ctx: &Context<'_>,
         as_of: Option<Date>,
         level: Option<AgencyLevel>,
+        #[graphql(desc = "Plan code; default the province's plan, 681/KH-UBND.")] plan: Option<
+            String,
+        >,
     ) -> Result<Vec<RankingEntry>> {
         let as_of = as_of.map_or_else(clock::today, |d| d.0);
-        let ranking = ranking::ranking(reader(ctx)?, as_of, level.map(Into::into))
+        let db = reader(ctx)?;
+        let plan_id = plan::resolve(db, plan.as_deref()).await.extend()?.id;
+        let ranking = ctx
+            .data::<Figures>()?
+            .ranking(db, plan_id, as_of, level.map(Into::into))
             .await
             .extend()?;
-        let version = ranking.method.version.clone();
+        let version = &ranking.method.version;
         Ok(ranking
             .entries
-            .into_iter()
-            .map(|(agency, scored)| RankingEntry::new(agency, scored, &version))
+            .iter()
+            .map(|(agency, scored)| RankingEntry::new(agency.clone(), scored.clone(), version))
+            .collect())
+    }
+
+    /// Every plan (one per province) scored and ranked by the published method as of a date
+    /// (default today), each plan taken as one unit holding all its lead assignments; with each
+    /// plan's task tally. Best first.
+    async fn plan_standings(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> Result<Vec<PlanStanding>> {
+        let as_of = as_of.map_or_else(clock::today, |d| d.0);
+        let standings = ctx
+            .data::<Figures>()?
+            .standings(reader(ctx)?, as_of)
+            .await
+            .extend()?;
+        let version = &standings.method.version;
+        Ok(standings
+            .entries
+            .iter()
+            .map(|(plan, scored, tally)| {
+                PlanStanding::new(plan.clone(), scored.clone(), tally, version)
+            })
             .collect())
     }
 

@@ -6,12 +6,15 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use super::fetch_by;
 use crate::error::{Error, Result};
 
-/// All agencies, optionally of one level, in the seed files' order.
+/// The province's agencies, optionally of one level, in the seed files' order; the synthetic
+/// national data set's agencies are left out (`agency(code)` still finds them).
 pub async fn list(
     db: &DatabaseConnection,
     level: Option<AgencyLevel>,
 ) -> Result<Vec<agency::Model>> {
-    let mut query = agency::Entity::find().order_by_asc(agency::Column::Id);
+    let mut query = agency::Entity::find()
+        .filter(agency::Column::Source.ne(seeds::synthetic::SOURCE))
+        .order_by_asc(agency::Column::Id);
     if let Some(level) = level {
         query = query.filter(agency::Column::Level.eq(level));
     }

@@ -133,7 +133,7 @@ pub async fn coverage(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Cover
     let components = list(db, &ComponentFilter::default()).await?;
     let ids: Vec<i32> = components.iter().map(|c| c.id).collect();
     let links = task_links_of_components(db, &ids).await?;
-    let tasks: HashMap<i32, TaskAt> = asof::load(db, as_of)
+    let tasks: HashMap<i32, TaskAt> = asof::load_primary(db, as_of)
         .await?
         .into_iter()
         .map(|t| (t.task.id, t))

@@ -9,7 +9,11 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use entities::rollup::rollup;
 use entities::{assignment, task, task_history, AssignmentRole, Recurrence, TaskStatus};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use crate::error::Result;
 
@@ -231,6 +235,18 @@ pub fn task_at(
             .or_default()
             .push(Report::from(entry));
     }
+    task_from_reports(task, assignments, by_assignment, latest, as_of)
+}
+
+/// [`task_at`] from reports already grouped by assignment (all effective by `as_of`) and the
+/// latest of them in full.
+fn task_from_reports(
+    task: task::Model,
+    assignments: Vec<assignment::Model>,
+    mut by_assignment: HashMap<i32, Vec<Report>>,
+    latest: Option<task_history::Model>,
+    as_of: NaiveDate,
+) -> TaskAt {
     let assignments: Vec<AssignmentAt> = assignments
         .into_iter()
         .map(|assignment| {
@@ -258,41 +274,134 @@ pub fn task_at(
     }
 }
 
-/// Every task of the plan as of `as_of`, in appendix order.
-pub async fn load(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Vec<TaskAt>> {
-    let tasks = task::Entity::find()
+/// Every task of the primary plan (681/KH-UBND) as of `as_of`, in appendix order.
+pub async fn load_primary(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Vec<TaskAt>> {
+    let plan = super::plan::current(db).await?;
+    load(db, plan.id, as_of).await
+}
+
+/// Every task of a plan as of `as_of`, in appendix order.
+pub async fn load(db: &DatabaseConnection, plan_id: i32, as_of: NaiveDate) -> Result<Vec<TaskAt>> {
+    load_scope(db, Some(plan_id), as_of).await
+}
+
+/// Every task of a plan, or of every plan when `plan_id` is `None`, as of `as_of`, in plan and
+/// appendix order.
+pub async fn load_scope(
+    db: &DatabaseConnection,
+    plan_id: Option<i32>,
+    as_of: NaiveDate,
+) -> Result<Vec<TaskAt>> {
+    let in_scope = |column: task::Column| {
+        let mut tasks = Query::select();
+        tasks.column(column).from(task::Entity);
+        if let Some(plan_id) = plan_id {
+            tasks.and_where(task::Column::PlanId.eq(plan_id));
+        }
+        tasks
+    };
+    let mut tasks = task::Entity::find();
+    if let Some(plan_id) = plan_id {
+        tasks = tasks.filter(task::Column::PlanId.eq(plan_id));
+    }
+    let tasks = tasks
+        .order_by_asc(task::Column::PlanId)
         .order_by_asc(task::Column::Number)
         .all(db)
         .await?;
     let mut assignments: HashMap<i32, Vec<assignment::Model>> = HashMap::new();
-    for a in assignment::Entity::find()
-        .order_by_asc(assignment::Column::Id)
-        .all(db)
-        .await?
-    {
+    let mut query = assignment::Entity::find();
+    if plan_id.is_some() {
+        query = query
+            .filter(assignment::Column::TaskId.in_subquery(in_scope(task::Column::Id).to_owned()));
+    }
+    for a in query.order_by_asc(assignment::Column::Id).all(db).await? {
         assignments.entry(a.task_id).or_default().push(a);
     }
-    let mut history: HashMap<i32, Vec<task_history::Model>> = HashMap::new();
-    for h in task_history::Entity::find()
-        .filter(task_history::Column::EffectiveOn.lte(as_of))
+    let mut query = task_history::Entity::find()
+        .select_only()
+        .columns([
+            task_history::Column::Id,
+            task_history::Column::TaskId,
+            task_history::Column::AssignmentId,
+            task_history::Column::EffectiveOn,
+            task_history::Column::Status,
+            task_history::Column::Progress,
+        ])
+        .column_as(
+            Expr::col(task_history::Column::Evidence).is_not_null(),
+            "has_evidence",
+        )
+        .filter(task_history::Column::EffectiveOn.lte(as_of));
+    if plan_id.is_some() {
+        query = query.filter(
+            task_history::Column::TaskId.in_subquery(in_scope(task::Column::Id).to_owned()),
+        );
+    }
+    let rows = query
         .order_by_asc(task_history::Column::Id)
+        .into_model::<LeanReport>()
         .all(db)
-        .await?
-    {
-        history.entry(h.task_id).or_default().push(h);
+        .await?;
+    let mut reports: HashMap<i32, HashMap<i32, Vec<Report>>> = HashMap::new();
+    let mut latest_ids: HashMap<i32, (NaiveDate, i32)> = HashMap::new();
+    for row in rows {
+        let latest = latest_ids
+            .entry(row.task_id)
+            .or_insert((row.effective_on, row.id));
+        *latest = (*latest).max((row.effective_on, row.id));
+        reports
+            .entry(row.task_id)
+            .or_default()
+            .entry(row.assignment_id)
+            .or_default()
+            .push(Report {
+                id: row.id,
+                effective_on: row.effective_on,
+                status: row.status,
+                progress: row.progress,
+                has_evidence: row.has_evidence,
+            });
+    }
+    let mut latest: HashMap<i32, task_history::Model> = HashMap::new();
+    let ids: Vec<i32> = latest_ids.values().map(|(_, id)| *id).collect();
+    for chunk in ids.chunks(LATEST_CHUNK) {
+        for h in task_history::Entity::find()
+            .filter(task_history::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            latest.insert(h.task_id, h);
+        }
     }
     Ok(tasks
         .into_iter()
         .map(|t| {
             let id = t.id;
-            task_at(
+            task_from_reports(
                 t,
                 assignments.remove(&id).unwrap_or_default(),
-                history.get(&id).map(Vec::as_slice).unwrap_or_default(),
+                reports.remove(&id).unwrap_or_default(),
+                latest.remove(&id),
                 as_of,
             )
         })
         .collect())
+}
+
+/// Ids per query when fetching the latest reports in full.
+const LATEST_CHUNK: usize = 500;
+
+/// The columns of a history row that as-of rules read.
+#[derive(Debug, FromQueryResult)]
+struct LeanReport {
+    id: i32,
+    task_id: i32,
+    assignment_id: i32,
+    effective_on: NaiveDate,
+    status: TaskStatus,
+    progress: i32,
+    has_evidence: bool,
 }
 
 #[cfg(test)]

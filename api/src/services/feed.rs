@@ -4,10 +4,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entities::{report_snapshot, task_history};
+use entities::{report_snapshot, task, task_history};
 use reports::atom::{Entry, Feed};
 use reports::model::{Lang, Status};
-use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder, QuerySelect};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{agencies, snapshots, tasks};
 use crate::error::Result;
@@ -25,9 +26,16 @@ fn status_label(status: entities::TaskStatus) -> &'static str {
     status.label(Lang::Vi)
 }
 
-/// The feed as of now.
+/// The feed as of now: the province's plan's latest reports and frozen reports.
 pub async fn changes(db: &DatabaseConnection) -> Result<Feed> {
+    let plan_id = super::plan::current(db).await?.id;
+    let plan_tasks = Query::select()
+        .column(task::Column::Id)
+        .from(task::Entity)
+        .and_where(task::Column::PlanId.eq(plan_id))
+        .to_owned();
     let history = task_history::Entity::find()
+        .filter(task_history::Column::TaskId.in_subquery(plan_tasks))
         .order_by_desc(task_history::Column::ChangedAt)
         .order_by_desc(task_history::Column::Id)
         .limit(FEED_SIZE)

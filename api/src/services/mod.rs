@@ -14,6 +14,7 @@ pub mod downloads;
 pub mod events;
 pub mod exports;
 pub mod feed;
+pub mod figures;
 pub mod kpis;
 pub mod plan;
 pub mod ranking;

@@ -1,17 +1,39 @@
 //! The plan document and the baseline it states.
 
 use entities::{baseline_fact, plan};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use crate::error::{Error, Result};
 
-/// The plan being tracked (681/KH-UBND).
-pub async fn current(db: &DatabaseConnection) -> Result<plan::Model> {
+/// The primary plan: the first one loaded, 681/KH-UBND. Questions that name no plan are about it.
+pub async fn current(db: &impl ConnectionTrait) -> Result<plan::Model> {
     plan::Entity::find()
         .order_by_asc(plan::Column::Id)
         .one(db)
         .await?
         .ok_or_else(|| Error::NotFound("plan".into()))
+}
+
+/// The plan with this code, or the primary plan when no code is given.
+pub async fn resolve(db: &DatabaseConnection, code: Option<&str>) -> Result<plan::Model> {
+    let Some(code) = code.map(str::trim) else {
+        return current(db).await;
+    };
+    plan::Entity::find()
+        .filter(plan::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("plan {code:?}")))
+}
+
+/// Every plan, the primary one first.
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<plan::Model>> {
+    Ok(plan::Entity::find()
+        .order_by_asc(plan::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// The baseline facts of a plan, in document order.

@@ -7,11 +7,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use entities::{agency, AgencyLevel, TaskStatus};
+use entities::{agency, plan, AgencyLevel, TaskStatus};
 use sea_orm::DatabaseConnection;
 use seeds::scoring::{Measure, ScoringMethod};
 
-use super::asof::{self, PeriodState, TaskAt};
+use super::asof::{self, AssignmentAt, PeriodState, TaskAt};
 use super::{agencies, kpis};
 use crate::error::{Error, Result};
 
@@ -72,11 +72,22 @@ pub fn agency_facts(
     kpi_tasks: &HashSet<i32>,
     as_of: NaiveDate,
 ) -> BTreeMap<i32, AgencyFacts> {
+    facts_by(tasks, kpi_tasks, as_of, |_, lead| lead.assignment.agency_id)
+}
+
+/// Gathers facts per unit, the id `unit_of` gives each lead assignment (an agency, or a whole
+/// plan); the facts' `agency_id` holds that unit id.
+fn facts_by(
+    tasks: &[TaskAt],
+    kpi_tasks: &HashSet<i32>,
+    as_of: NaiveDate,
+    unit_of: impl Fn(&TaskAt, &AssignmentAt) -> i32,
+) -> BTreeMap<i32, AgencyFacts> {
     let mut facts: BTreeMap<i32, AgencyFacts> = BTreeMap::new();
     let mut kpi_progress: HashMap<i32, (i64, i64)> = HashMap::new();
     for task in tasks {
         for lead in task.leads() {
-            let agency_id = lead.assignment.agency_id;
+            let agency_id = unit_of(task, lead);
             let f = facts.entry(agency_id).or_insert_with(|| AgencyFacts {
                 agency_id,
                 ..Default::default()
@@ -240,20 +251,30 @@ pub struct Ranking {
     pub entries: Vec<(agency::Model, Scored)>,
 }
 
-/// Ranks every agency holding a lead assignment (of one level when given) as of `as_of`.
-pub async fn ranking(
-    db: &DatabaseConnection,
-    as_of: NaiveDate,
-    level: Option<AgencyLevel>,
-) -> Result<Ranking> {
-    let method = ScoringMethod::parse().map_err(|err| Error::Internal(err.into()))?;
-    let tasks = asof::load(db, as_of).await?;
+async fn kpi_tasks_of(db: &DatabaseConnection, tasks: &[TaskAt]) -> Result<HashSet<i32>> {
     let task_ids: Vec<i32> = tasks.iter().map(|t| t.task.id).collect();
-    let kpi_tasks: HashSet<i32> = kpis::kpi_links_of_tasks(db, &task_ids)
+    Ok(kpis::kpi_links_of_tasks(db, &task_ids)
         .await?
         .into_iter()
         .map(|l| l.task_id)
-        .collect();
+        .collect())
+}
+
+fn scoring_method() -> Result<ScoringMethod> {
+    ScoringMethod::parse().map_err(|err| Error::Internal(err.into()))
+}
+
+/// Ranks every agency holding a lead assignment in a plan (of one level when given) as of
+/// `as_of`.
+pub async fn ranking(
+    db: &DatabaseConnection,
+    plan_id: i32,
+    as_of: NaiveDate,
+    level: Option<AgencyLevel>,
+) -> Result<Ranking> {
+    let method = scoring_method()?;
+    let tasks = asof::load(db, plan_id, as_of).await?;
+    let kpi_tasks = kpi_tasks_of(db, &tasks).await?;
     let facts = agency_facts(&tasks, &kpi_tasks, as_of);
     let ids: Vec<i32> = facts.keys().copied().collect();
     let by_id: HashMap<i32, agency::Model> = agencies::by_ids(db, &ids)
@@ -271,6 +292,48 @@ pub async fn ranking(
         .filter_map(|s| by_id.get(&s.facts.agency_id).cloned().map(|a| (a, s)))
         .collect();
     Ok(Ranking { method, entries })
+}
+
+/// Every plan (one per province) scored together as of a date, each as one unit.
+#[derive(Debug, Clone)]
+pub struct Standings {
+    pub method: ScoringMethod,
+    /// Best first: the plan, its score (facts over all its lead assignments) and its tasks' tally.
+    pub entries: Vec<(plan::Model, Scored, Tally)>,
+}
+
+/// Scores every plan by the published method as if each plan were one agency holding all its
+/// lead assignments, with each plan's task tally, from one read of every plan's history.
+pub async fn standings(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Standings> {
+    let method = scoring_method()?;
+    let tasks = asof::load_scope(db, None, as_of).await?;
+    let kpi_tasks = kpi_tasks_of(db, &tasks).await?;
+    let facts = facts_by(&tasks, &kpi_tasks, as_of, |task, _| task.task.plan_id);
+    let mut tallies: HashMap<i32, Tally> = HashMap::new();
+    for t in &tasks {
+        tallies
+            .entry(t.task.plan_id)
+            .or_default()
+            .add(t.status, t.progress, t.overdue);
+    }
+    let plans: HashMap<i32, plan::Model> = super::plan::list(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let keyed: Vec<(String, AgencyFacts)> = facts
+        .into_values()
+        .filter_map(|f| plans.get(&f.agency_id).map(|p| (p.code.clone(), f)))
+        .collect();
+    let entries = score(&method, keyed)
+        .into_iter()
+        .filter_map(|s| {
+            let plan = plans.get(&s.facts.agency_id)?.clone();
+            let tally = tallies.remove(&plan.id).unwrap_or_default();
+            Some((plan, s, tally))
+        })
+        .collect();
+    Ok(Standings { method, entries })
 }
 
 /// Counts and mean progress for a group of tasks or assignments.
@@ -323,9 +386,13 @@ pub struct PlanProgress {
     pub by_objective: Vec<(entities::clause::Model, Vec<String>, Tally)>,
 }
 
-/// Rolls the plan up as of `as_of` (see docs/data-model.md for the rule).
-pub async fn plan_progress(db: &DatabaseConnection, as_of: NaiveDate) -> Result<PlanProgress> {
-    let tasks = asof::load(db, as_of).await?;
+/// Rolls a plan up as of `as_of` (see docs/data-model.md for the rule).
+pub async fn plan_progress(
+    db: &DatabaseConnection,
+    plan_id: i32,
+    as_of: NaiveDate,
+) -> Result<PlanProgress> {
+    let tasks = asof::load(db, plan_id, as_of).await?;
     let mut progress = PlanProgress::default();
     for t in &tasks {
         progress.tasks.add(t.status, t.progress, t.overdue);

@@ -242,9 +242,10 @@ async fn replace_tasks(
     component_id: i32,
     numbers: &[i32],
 ) -> Result<()> {
+    let plan_id = super::plan::current(db).await?.id;
     let mut ids = Vec::new();
     for number in numbers {
-        let task = tasks::by_number_in(db, *number)
+        let task = tasks::by_number_in(db, plan_id, *number)
             .await?
             .ok_or_else(|| Error::bad_input(format!("unknown task {number}")))?;
         ids.push(task.id);

@@ -184,7 +184,7 @@ async fn task_rows(
 
 /// Every task as of `as_of`, in appendix order.
 pub async fn tasks(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Vec<model::TaskRow>> {
-    let tasks = asof::load(db, as_of).await?;
+    let tasks = asof::load_primary(db, as_of).await?;
     task_rows(db, &tasks, as_of).await
 }
 
@@ -223,7 +223,7 @@ pub async fn ranking(
     as_of: NaiveDate,
     level: Option<AgencyLevel>,
 ) -> Result<model::Ranking> {
-    let ranked = ranking::ranking(db, as_of, level).await?;
+    let ranked = ranking::ranking(db, plan::current(db).await?.id, as_of, level).await?;
     Ok(model::Ranking {
         as_of,
         group: level.map(level_name),
@@ -315,7 +315,7 @@ pub async fn status_breakdown(
     as_of: NaiveDate,
     grouping: StatusGrouping,
 ) -> Result<model::StatusBreakdown> {
-    let progress = ranking::plan_progress(db, as_of).await?;
+    let progress = ranking::plan_progress(db, plan::current(db).await?.id, as_of).await?;
     let group = |code: String, label: Text, tally: &ranking::Tally| model::StatusGroup {
         code,
         label,
@@ -445,7 +445,7 @@ pub async fn architecture_map(
 /// Everything the consolidated report holds, as of `as_of`.
 pub async fn summary(db: &DatabaseConnection, as_of: NaiveDate) -> Result<model::Summary> {
     let plan = plan::current(db).await?;
-    let loaded = asof::load(db, as_of).await?;
+    let loaded = asof::load_primary(db, as_of).await?;
     let tasks = task_rows(db, &loaded, as_of).await?;
     let mut figures = model::Figures {
         tasks_total: tasks.len() as u32,

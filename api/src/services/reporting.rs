@@ -19,6 +19,7 @@ use sea_orm::{
 
 use super::access::{signed_in, Viewer};
 use super::events::{Events, TaskStatusChanged};
+use super::figures::{self, Figures};
 use super::{agencies, clock, fetch_by, plan, tasks};
 use crate::error::{Error, Result};
 
@@ -30,6 +31,8 @@ pub const MAX_EVIDENCE_CHARS: usize = 500;
 /// A status report on one assignment.
 #[derive(Debug, Clone, Default)]
 pub struct StatusReport {
+    /// The plan's code; the primary plan when unset.
+    pub plan_code: Option<String>,
     pub task_number: i32,
     /// The reporting agency; defaults to the caller's own.
     pub agency_code: Option<String>,
@@ -194,18 +197,20 @@ async fn reporting_assignment(
 pub async fn update_task_status(
     db: &DatabaseConnection,
     events: &Events,
+    figures: &Figures,
     viewer: Option<&Viewer>,
     report: StatusReport,
 ) -> Result<task::Model> {
     let viewer = signed_in(viewer)?;
-    let task = tasks::by_number(db, report.task_number)
+    let plan = plan::resolve(db, report.plan_code.as_deref()).await?;
+    let task = tasks::by_number(db, plan.id, report.task_number)
         .await?
         .ok_or_else(|| Error::NotFound(format!("task {}", report.task_number)))?;
     let target = reporting_assignment(db, viewer, &task, report.agency_code.as_deref()).await?;
     let note = check_note(report.note)?;
     let evidence = check_evidence(report.evidence)?;
     let today = clock::today();
-    let issued_on = plan::current(db).await?.issued_on;
+    let issued_on = plan.issued_on;
     let effective_on = report.effective_on.unwrap_or(today);
     if effective_on > today {
         return Err(Error::bad_input(format!(
@@ -285,9 +290,7 @@ pub async fn update_task_status(
     }
     .insert(&txn)
     .await?;
-    txn.commit().await?;
-
-    events.publish(TaskStatusChanged {
+    let event = TaskStatusChanged {
         task_id: task.id,
         task_number: task.number,
         agency_id: target.agency_id,
@@ -299,13 +302,21 @@ pub async fn update_task_status(
         effective_on,
         changed_at,
         changed_by_user_id: Some(viewer.user_id),
-    });
+    };
+    figures::mark_in(&txn).await?;
+    events.stage(&txn, &event).await?;
+    txn.commit().await?;
+
+    figures.mark_committed(db).await;
+    events.committed(event);
     Ok(updated)
 }
 
 /// A comment or evidence on a task.
 #[derive(Debug, Clone, Default)]
 pub struct NewComment {
+    /// The plan's code; the primary plan when unset.
+    pub plan_code: Option<String>,
     pub task_number: i32,
     pub agency_code: Option<String>,
     pub body: String,
@@ -319,7 +330,8 @@ pub async fn add_comment(
     comment: NewComment,
 ) -> Result<task_comment::Model> {
     let viewer = signed_in(viewer)?;
-    let task = tasks::by_number(db, comment.task_number)
+    let plan = plan::resolve(db, comment.plan_code.as_deref()).await?;
+    let task = tasks::by_number(db, plan.id, comment.task_number)
         .await?
         .ok_or_else(|| Error::NotFound(format!("task {}", comment.task_number)))?;
     let body = comment.body.trim().to_owned();

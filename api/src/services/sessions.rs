@@ -5,16 +5,14 @@
 //! refreshing rotates the refresh token within the session. Presenting a refresh token that was
 //! already used revokes the whole session (reuse detection).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use entities::{agency, refresh_token, user};
-use sea_orm::sea_query::Expr;
+use entities::{agency, login_failure, refresh_token, user};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set, TransactionTrait,
 };
 
 use super::access::Viewer;
@@ -27,11 +25,10 @@ pub const MAX_FAILURES: u32 = 10;
 /// How long failures are remembered, and how long sign-in stays refused after the last one.
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// Counts failed sign-ins per username and per client address.
+/// Counts failed sign-ins per username and per client address in the `login_failures` table,
+/// so that every instance serving the database throttles the same way.
 #[derive(Debug, Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
+pub struct LoginThrottle;
 
 impl LoginThrottle {
     fn keys(username: &str, client: Option<&str>) -> Vec<String> {
@@ -42,37 +39,64 @@ impl LoginThrottle {
         keys
     }
 
-    fn check(&self, keys: &[String]) -> Result<()> {
-        let mut failures = self.failures.lock().map_err(|_| Error::TooManyRequests)?;
-        let now = Instant::now();
-        failures.retain(|_, (_, last)| now.duration_since(*last) < FAILURE_WINDOW);
-        if keys.iter().any(|k| {
-            failures
-                .get(k)
-                .is_some_and(|(count, _)| *count >= MAX_FAILURES)
-        }) {
+    fn cutoff(now: DateTime<Utc>) -> i64 {
+        now.timestamp() - FAILURE_WINDOW.as_secs() as i64
+    }
+
+    async fn check(&self, db: &DatabaseConnection, keys: &[String]) -> Result<()> {
+        let blocked = login_failure::Entity::find()
+            .filter(login_failure::Column::ThrottleKey.is_in(keys.iter().cloned()))
+            .filter(login_failure::Column::LastFailedAt.gte(Self::cutoff(Utc::now())))
+            .filter(login_failure::Column::Failures.gte(MAX_FAILURES as i32))
+            .count(db)
+            .await?;
+        if blocked > 0 {
             return Err(Error::TooManyRequests);
         }
         Ok(())
     }
 
-    fn record_failure(&self, keys: &[String]) {
-        if let Ok(mut failures) = self.failures.lock() {
-            let now = Instant::now();
-            for key in keys {
-                let entry = failures.entry(key.clone()).or_insert((0, now));
-                entry.0 += 1;
-                entry.1 = now;
-            }
+    /// Adds one failure to each key; a count whose last failure is older than the window starts
+    /// again at one. Counts past the window are pruned.
+    async fn record_failure(&self, db: &DatabaseConnection, keys: &[String]) -> Result<()> {
+        let now = Utc::now();
+        let cutoff = Self::cutoff(now);
+        let restart = Expr::case(
+            Expr::col((login_failure::Entity, login_failure::Column::LastFailedAt)).lt(cutoff),
+            1,
+        )
+        .finally(Expr::col((login_failure::Entity, login_failure::Column::Failures)).add(1));
+        for key in keys {
+            login_failure::Entity::insert(login_failure::ActiveModel {
+                throttle_key: Set(key.clone()),
+                failures: Set(1),
+                last_failed_at: Set(now.timestamp()),
+                ..Default::default()
+            })
+            .on_conflict(
+                OnConflict::column(login_failure::Column::ThrottleKey)
+                    .value(login_failure::Column::Failures, restart.clone())
+                    .update_column(login_failure::Column::LastFailedAt)
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
         }
+        login_failure::Entity::delete_many()
+            .filter(login_failure::Column::LastFailedAt.lt(cutoff))
+            .exec(db)
+            .await?;
+        Ok(())
     }
 
-    fn record_success(&self, keys: &[String]) {
-        if let Ok(mut failures) = self.failures.lock() {
-            if let Some(user_key) = keys.first() {
-                failures.remove(user_key);
-            }
+    async fn record_success(&self, db: &DatabaseConnection, keys: &[String]) -> Result<()> {
+        if let Some(user_key) = keys.first() {
+            login_failure::Entity::delete_many()
+                .filter(login_failure::Column::ThrottleKey.eq(user_key.as_str()))
+                .exec(db)
+                .await?;
         }
+        Ok(())
     }
 }
 
@@ -105,7 +129,7 @@ impl Sessions {
             keys,
             access_ttl,
             session_ttl,
-            throttle: LoginThrottle::default(),
+            throttle: LoginThrottle,
         }
     }
 
@@ -118,17 +142,17 @@ impl Sessions {
         client: Option<&str>,
     ) -> Result<Issued> {
         let keys = LoginThrottle::keys(username, client);
-        self.throttle.check(&keys)?;
+        self.throttle.check(db, &keys).await?;
         let found = users::by_username(db, username).await?;
         let usable = found.filter(|u| !u.disabled);
         let matches =
             auth::verify_password(password, usable.as_ref().map(|u| u.password_hash.clone()))
                 .await?;
         let Some(user) = usable.filter(|_| matches) else {
-            self.throttle.record_failure(&keys);
+            self.throttle.record_failure(db, &keys).await?;
             return Err(Error::InvalidCredentials);
         };
-        self.throttle.record_success(&keys);
+        self.throttle.record_success(db, &keys).await?;
         let now = Utc::now();
         let family = uuid::Uuid::new_v4().simple().to_string();
         self.issue(
@@ -219,7 +243,7 @@ impl Sessions {
         session_ends_at: DateTime<Utc>,
     ) -> Result<Issued> {
         let now = Utc::now();
-        let expires_at = (now + chrono_duration(self.access_ttl)).min(session_ends_at);
+        let expires_at = Ord::min(now + chrono_duration(self.access_ttl), session_ends_at);
         let agency = match user.agency_id {
             Some(id) => agency::Entity::find_by_id(id).one(db).await?,
             None => None,
@@ -291,17 +315,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_throttle_refuses_after_ten_failures_for_a_username_or_a_client() {
-        let throttle = LoginThrottle::default();
-        let keys = LoginThrottle::keys("Someone", Some("client-a"));
-        for _ in 0..MAX_FAILURES {
-            assert!(throttle.check(&keys).is_ok());
-            throttle.record_failure(&keys);
-        }
-        assert!(matches!(throttle.check(&keys), Err(Error::TooManyRequests)));
-        let same_client = LoginThrottle::keys("other", Some("client-a"));
-        assert!(throttle.check(&same_client).is_err());
-        let elsewhere = LoginThrottle::keys("other", Some("client-b"));
-        assert!(throttle.check(&elsewhere).is_ok());
+    fn failures_are_counted_per_case_folded_username_and_per_client() {
+        assert_eq!(
+            LoginThrottle::keys("  Someone ", Some("10.0.0.7")),
+            ["user:someone", "client:10.0.0.7"]
+        );
+        assert_eq!(LoginThrottle::keys("x", None), ["user:x"]);
     }
 }

@@ -27,6 +27,8 @@ const CURSOR_PREFIX: &str = "task:";
 /// Which tasks to list; every given criterion must hold.
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilter {
+    /// Tasks of this plan (all plans when unset).
+    pub plan_id: Option<i32>,
     /// Tasks where this agency holds a lead assignment, or that name this group as lead.
     pub lead_agency_code: Option<String>,
     /// Tasks whose rolled-up status is this.
@@ -108,6 +110,9 @@ pub(crate) fn search_condition<C: ColumnTrait>(column: C, folded: &str) -> Condi
 
 async fn filter_condition(db: &DatabaseConnection, filter: &TaskFilter) -> Result<Condition> {
     let mut condition = Condition::all();
+    if let Some(plan_id) = filter.plan_id {
+        condition = condition.add(task::Column::PlanId.eq(plan_id));
+    }
     if let Some(code) = filter.lead_agency_code.as_deref().map(str::trim) {
         let subquery = if let Some(agency) = agencies::by_code(db, code).await? {
             Query::select()
@@ -141,7 +146,7 @@ async fn filter_condition(db: &DatabaseConnection, filter: &TaskFilter) -> Resul
         );
     }
     if let Some(as_of) = filter.overdue_as_of {
-        let overdue: Vec<i32> = super::asof::load(db, as_of)
+        let overdue: Vec<i32> = super::asof::load_scope(db, filter.plan_id, as_of)
             .await?
             .into_iter()
             .filter(|t| t.overdue)
@@ -208,17 +213,23 @@ pub fn page_of(
     })
 }
 
-/// The task with this appendix number, if any.
-pub async fn by_number(db: &DatabaseConnection, number: i32) -> Result<Option<task::Model>> {
-    by_number_in(db, number).await
+/// The task of a plan with this appendix number, if any.
+pub async fn by_number(
+    db: &DatabaseConnection,
+    plan_id: i32,
+    number: i32,
+) -> Result<Option<task::Model>> {
+    by_number_in(db, plan_id, number).await
 }
 
 /// [`by_number`] on any connection or transaction.
 pub async fn by_number_in(
     db: &impl sea_orm::ConnectionTrait,
+    plan_id: i32,
     number: i32,
 ) -> Result<Option<task::Model>> {
     Ok(task::Entity::find()
+        .filter(task::Column::PlanId.eq(plan_id))
         .filter(task::Column::Number.eq(number))
         .one(db)
         .await?)

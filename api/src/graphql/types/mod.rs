@@ -23,6 +23,6 @@ pub use enums::*;
 pub use history::{HistoryEntry, TaskComment, TaskStatusChange};
 pub use kpi::Kpi;
 pub use plan::Plan;
-pub use progress::{PlanProgress, RankingEntry, ReportingPeriod, ScoringMethod};
+pub use progress::{PlanProgress, PlanStanding, RankingEntry, ReportingPeriod, ScoringMethod};
 pub use report::{ReportLang, ReportPeriod, ReportSnapshot};
 pub use task::{Task, TaskConnection, TaskFilter};

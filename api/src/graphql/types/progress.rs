@@ -2,7 +2,7 @@
 
 use async_graphql::{ComplexObject, Context, Enum, Result, SimpleObject};
 
-use super::{Agency, AgencyLevel};
+use super::{Agency, AgencyLevel, Plan};
 use crate::graphql::Date;
 use crate::services::asof::{Period, PeriodState as Rule};
 use crate::services::ranking::{self, Scored, Tally};
@@ -218,6 +218,62 @@ pub struct RankingEntry {
     pub method_version: String,
 }
 
+fn breakdown_of(points: Vec<ranking::Points>) -> Vec<CriterionPoints> {
+    points
+        .into_iter()
+        .map(|p| CriterionPoints {
+            criterion: p.criterion,
+            value: p.value,
+            points: p.points,
+            max_points: p.max_points,
+        })
+        .collect()
+}
+
+/// One plan's (province's) place among all plans: scored by the published method as if the
+/// plan were one agency holding all its lead assignments.
+#[derive(SimpleObject, Clone)]
+pub struct PlanStanding {
+    pub rank: u32,
+    pub score: f64,
+    pub band: Band,
+    pub plan: Plan,
+    /// The plan's tasks on the date, each at its rolled-up progress.
+    pub tasks: ProgressTally,
+    /// Lead assignments across the plan, and how many are completed, on time, overdue.
+    pub assignments_led: u32,
+    pub assignments_completed: u32,
+    pub assignments_on_time: u32,
+    pub assignments_overdue: u32,
+    pub breakdown: Vec<CriterionPoints>,
+    /// Version of the scoring method used.
+    pub method_version: String,
+}
+
+impl PlanStanding {
+    /// The view of one scored plan.
+    pub fn new(
+        plan: entities::plan::Model,
+        s: Scored,
+        tasks: &Tally,
+        method_version: &str,
+    ) -> Self {
+        Self {
+            rank: s.rank,
+            score: s.score,
+            band: s.band.into(),
+            plan: plan.into(),
+            tasks: tasks.into(),
+            assignments_led: s.facts.assigned,
+            assignments_completed: s.facts.completed,
+            assignments_on_time: s.facts.on_time,
+            assignments_overdue: s.facts.overdue,
+            breakdown: breakdown_of(s.breakdown),
+            method_version: method_version.to_owned(),
+        }
+    }
+}
+
 impl RankingEntry {
     /// The view of one scored agency.
     pub fn new(agency: entities::agency::Model, s: Scored, method_version: &str) -> Self {
@@ -231,16 +287,7 @@ impl RankingEntry {
             tasks_on_time: s.facts.on_time,
             tasks_overdue: s.facts.overdue,
             kpi_contribution: s.facts.kpi_contribution.map(|k| (k * 10.0).round() / 10.0),
-            breakdown: s
-                .breakdown
-                .into_iter()
-                .map(|p| CriterionPoints {
-                    criterion: p.criterion,
-                    value: p.value,
-                    points: p.points,
-                    max_points: p.max_points,
-                })
-                .collect(),
+            breakdown: breakdown_of(s.breakdown),
             method_version: method_version.to_owned(),
         }
     }

@@ -343,6 +343,7 @@ pub struct TaskFilter {
 impl From<TaskFilter> for task_rules::TaskFilter {
     fn from(f: TaskFilter) -> Self {
         Self {
+            plan_id: None,
             lead_agency_code: f.lead_agency_code,
             status: f.status.map(Into::into),
             active_in_year: f.active_in_year,
