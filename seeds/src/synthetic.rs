@@ -54,8 +54,8 @@ use entities::{
     TaskStatus,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -1147,6 +1147,10 @@ pub async fn generate_from(
                 "already present"
             }
         );
+    }
+    if summary.provinces_created > 0 {
+        // Fresh statistics, so the planner reads a province's history through its index.
+        db.execute_unprepared("ANALYZE").await?;
     }
     summary.elapsed = started.elapsed();
     Ok(summary)

@@ -648,3 +648,29 @@ app_test!(
         assert_eq!(level3["s2017"], "BEHIND");
     }
 );
+
+app_test!(
+    async fn the_latest_report_is_the_one_effective_last_even_when_back_filled_later(app) {
+        let token = app.signed_in("health.officer", "agency", Some("SYT")).await;
+        const LATEST: &str = "{ task(number: 24) { latestReport { progress effectiveOn } } tasks(first: 27) { nodes { number latestReport { progress } } } }";
+        let none = app.data(LATEST, json!({})).await;
+        assert!(none["task"]["latestReport"].is_null(), "no report yet: {none}");
+        const REPORT: &str = "mutation($p: Int!, $on: Date!) { updateTaskStatus(input: { taskNumber: 24, progress: $p, effectiveOn: $on }) { version } }";
+        app.data_as(Some(&token), REPORT, json!({ "p": 40, "on": "2018-03-01" })).await;
+        app.data_as(Some(&token), REPORT, json!({ "p": 20, "on": "2017-03-01" })).await;
+        let latest = app.data(LATEST, json!({})).await;
+        assert_eq!(latest["task"]["latestReport"]["progress"], 40, "{latest}");
+        assert_eq!(latest["task"]["latestReport"]["effectiveOn"], "2018-03-01");
+        let with_reports: Vec<i64> = latest["tasks"]["nodes"]
+            .as_array()
+            .map(|nodes| {
+                nodes
+                    .iter()
+                    .filter(|n| !n["latestReport"].is_null())
+                    .filter_map(|n| n["number"].as_i64())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(with_reports, [24], "only task 24 has a report");
+    }
+);

@@ -186,6 +186,12 @@ by_owner!(
     task_id
 );
 by_owner!(
+    LatestReportOfTask,
+    task_history,
+    reporting::latest_reports_of_tasks,
+    task_id
+);
+by_owner!(
     CommentsOfTask,
     task_comment,
     reporting::comments_of_tasks,

@@ -338,11 +338,7 @@ pub async fn load_scope(
             task_history::Column::TaskId.in_subquery(in_scope(task::Column::Id).to_owned()),
         );
     }
-    let rows = query
-        .order_by_asc(task_history::Column::Id)
-        .into_model::<LeanReport>()
-        .all(db)
-        .await?;
+    let rows = query.into_model::<LeanReport>().all(db).await?;
     let mut reports: HashMap<i32, HashMap<i32, Vec<Report>>> = HashMap::new();
     let mut latest_ids: HashMap<i32, (NaiveDate, i32)> = HashMap::new();
     for row in rows {
@@ -362,6 +358,11 @@ pub async fn load_scope(
                 progress: row.progress,
                 has_evidence: row.has_evidence,
             });
+    }
+    for by_assignment in reports.values_mut() {
+        for list in by_assignment.values_mut() {
+            list.sort_unstable_by_key(|r| r.id);
+        }
     }
     let mut latest: HashMap<i32, task_history::Model> = HashMap::new();
     let ids: Vec<i32> = latest_ids.values().map(|(_, id)| *id).collect();

@@ -10,7 +10,7 @@ use super::{
 use crate::graphql::loaders::{
     self, AgencyById, AssignmentsOfTask, ClauseById, ClauseLinksOfTask, CommentsOfTask,
     ComponentById, ComponentLinksOfTask, GroupById, HistoryOfTask, KpiById, KpiLinksOfTask,
-    PartiesOfTask,
+    LatestReportOfTask, PartiesOfTask,
 };
 use crate::graphql::Date;
 use crate::services::{asof, clock, tasks as task_rules};
@@ -251,6 +251,16 @@ impl Task {
             .into_iter()
             .map(HistoryEntry::from)
             .collect())
+    }
+
+    /// The latest report: the one effective last (the later recorded of two effective the same
+    /// day), as in `history`; null before any. What a dashboard shows beside the status.
+    async fn latest_report(&self, ctx: &Context<'_>) -> Result<Option<HistoryEntry>> {
+        Ok(loaders::rows(ctx, LatestReportOfTask(self.id))
+            .await?
+            .into_iter()
+            .next()
+            .map(HistoryEntry::from))
     }
 
     /// Comments and evidence from agencies assigned to the task, oldest first.
