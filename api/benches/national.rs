@@ -122,5 +122,52 @@ async fn main() -> anyhow::Result<()> {
         asof::load_scope(&db, None, as_of)
     })
     .await?;
+    measure("history rows fetched alone, every plan", || async {
+        use entities::task_history::{Column, Entity};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+        let rows: Vec<(i32, i32, i32, NaiveDate, String, i32)> = Entity::find()
+            .select_only()
+            .columns([
+                Column::Id,
+                Column::TaskId,
+                Column::AssignmentId,
+                Column::EffectiveOn,
+                Column::Status,
+                Column::Progress,
+            ])
+            .filter(Column::EffectiveOn.lte(as_of))
+            .into_tuple()
+            .all(&db)
+            .await?;
+        Ok(rows.len())
+    })
+    .await?;
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let pool = db.get_postgres_connection_pool().clone();
+        measure("history rows streamed by sqlx alone, every plan", || {
+            let pool = pool.clone();
+            async move {
+                use futures_util::TryStreamExt;
+                let mut rows = sea_orm::sqlx::query_as::<_, (i32, i32, i32, NaiveDate, i16, i32)>(
+                    "SELECT id, task_id, assignment_id, effective_on, \
+                     CASE status WHEN 'COMPLETED' THEN 2 WHEN 'IN_PROGRESS' THEN 1 \
+                     WHEN 'BLOCKED' THEN 3 ELSE 0 END::smallint, progress \
+                     FROM task_history WHERE effective_on <= $1",
+                )
+                .bind(as_of)
+                .fetch(&pool);
+                let mut n = 0usize;
+                while let Some(row) = rows
+                    .try_next()
+                    .await
+                    .map_err(|e| api::error::Error::Internal(e.into()))?
+                {
+                    n += row.0 as usize & 1;
+                }
+                Ok::<usize, api::error::Error>(n)
+            }
+        })
+        .await?;
+    }
     Ok(())
 }

@@ -67,15 +67,18 @@ app_test!(
 );
 
 app_test!(
-    async fn queries_costing_more_than_250_are_refused_but_the_dashboard_fits(app) {
+    async fn queries_costing_more_than_500_are_refused_but_the_dashboard_fits(app) {
         let errors = app
-            .errors("{ tasks(first: 100) { nodes { number titleVi status } } }", json!({}))
+            .errors(
+                "{ tasks(first: 100) { nodes { number titleVi status progress leadAgencies { nameVi } } } }",
+                json!({}),
+            )
             .await;
         assert_eq!(codes(&errors), ["BAD_INPUT"]);
         assert!(errors[0]["message"].as_str().unwrap_or_default().to_lowercase().contains("complex"));
         let data = app
             .data(
-                "{ tasks(first: 27) { totalCount nodes { number titleVi status progress leadAgencies { nameVi } } } }",
+                "{ tasks(first: 27) { totalCount nodes { number titleVi status progress leadAgencies { nameVi } cooperatingAgencies { nameVi } latestReport { status progress effectiveOn note agency { nameVi } } } } }",
                 json!({}),
             )
             .await;
