@@ -15,6 +15,11 @@ use crate::services::{
     users,
 };
 
+/// The id of the plan a field names by code, or of the province's plan.
+async fn plan_id(db: &sea_orm::DatabaseConnection, plan: Option<String>) -> Result<i32> {
+    Ok(plan::resolve(db, plan.as_deref()).await.extend()?.id)
+}
+
 /// Everything a reader can ask about the plan.
 pub struct QueryRoot;
 
@@ -99,7 +104,7 @@ impl QueryRoot {
     ) -> Result<TaskConnection> {
         let db = reader(ctx)?;
         let mut filter: tasks::TaskFilter = filter.map(Into::into).unwrap_or_default();
-        filter.plan_id = Some(plan::resolve(db, plan.as_deref()).await.extend()?.id);
+        filter.plan_id = Some(plan_id(db, plan).await?);
         Ok(tasks::list(db, &filter, first, after.as_deref())
             .await
             .extend()?
@@ -116,7 +121,7 @@ impl QueryRoot {
         >,
     ) -> Result<Option<Task>> {
         let db = reader(ctx)?;
-        let plan_id = plan::resolve(db, plan.as_deref()).await.extend()?.id;
+        let plan_id = plan_id(db, plan).await?;
         Ok(tasks::by_number(db, plan_id, number)
             .await
             .extend()?
@@ -256,7 +261,7 @@ impl QueryRoot {
     ) -> Result<PlanProgress> {
         let as_of = as_of.map_or_else(clock::today, |d| d.0);
         let db = reader(ctx)?;
-        let plan_id = plan::resolve(db, plan.as_deref()).await.extend()?.id;
+        let plan_id = plan_id(db, plan).await?;
         let progress = ctx
             .data::<Figures>()?
             .plan_progress(db, plan_id, as_of)
@@ -278,7 +283,7 @@ impl QueryRoot {
     ) -> Result<Vec<RankingEntry>> {
         let as_of = as_of.map_or_else(clock::today, |d| d.0);
         let db = reader(ctx)?;
-        let plan_id = plan::resolve(db, plan.as_deref()).await.extend()?.id;
+        let plan_id = plan_id(db, plan).await?;
         let ranking = ctx
             .data::<Figures>()?
             .ranking(db, plan_id, as_of, level.map(Into::into))

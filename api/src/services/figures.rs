@@ -12,6 +12,7 @@
 //! ([`super::events::listen`]) also drop entries eagerly.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -120,10 +121,10 @@ impl Figures {
         }
     }
 
-    fn lookup<T>(&self, version: i64, get: impl FnOnce(&Entries) -> Option<T>) -> Option<T> {
+    fn lookup<T>(&self, version: i64, get: impl FnOnce(&mut Entries) -> Option<T>) -> Option<T> {
         let mut entries = self.entries.lock().ok()?;
         if entries.advance_to(version) {
-            get(&entries)
+            get(&mut entries)
         } else {
             None
         }
@@ -137,6 +138,27 @@ impl Figures {
         }
     }
 
+    /// The entry under `key` in the map `slot` picks, computed by `compute` when the data version
+    /// moved on or the entry is missing.
+    async fn cached<K, V>(
+        &self,
+        db: &DatabaseConnection,
+        slot: fn(&mut Entries) -> &mut HashMap<K, Arc<V>>,
+        key: K,
+        compute: impl Future<Output = Result<V>>,
+    ) -> Result<Arc<V>>
+    where
+        K: std::hash::Hash + Eq,
+    {
+        let version = version(db).await?;
+        if let Some(hit) = self.lookup(version, |e| slot(e).get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let computed = Arc::new(compute.await?);
+        self.store(version, |e| bounded_insert(slot(e), key, computed.clone()));
+        Ok(computed)
+    }
+
     /// [`ranking::ranking`], computed once per data version.
     pub async fn ranking(
         &self,
@@ -145,16 +167,9 @@ impl Figures {
         as_of: NaiveDate,
         level: Option<AgencyLevel>,
     ) -> Result<Arc<Ranking>> {
-        let version = version(db).await?;
-        let key = (plan_id, as_of, level);
-        if let Some(hit) = self.lookup(version, |e| e.rankings.get(&key).cloned()) {
-            return Ok(hit);
-        }
-        let computed = Arc::new(ranking::ranking(db, plan_id, as_of, level).await?);
-        self.store(version, |e| {
-            bounded_insert(&mut e.rankings, key, computed.clone())
-        });
-        Ok(computed)
+        let compute = ranking::ranking(db, plan_id, as_of, level);
+        self.cached(db, |e| &mut e.rankings, (plan_id, as_of, level), compute)
+            .await
     }
 
     /// [`ranking::plan_progress`], computed once per data version.
@@ -164,16 +179,9 @@ impl Figures {
         plan_id: i32,
         as_of: NaiveDate,
     ) -> Result<Arc<PlanProgress>> {
-        let version = version(db).await?;
-        let key = (plan_id, as_of);
-        if let Some(hit) = self.lookup(version, |e| e.progress.get(&key).cloned()) {
-            return Ok(hit);
-        }
-        let computed = Arc::new(ranking::plan_progress(db, plan_id, as_of).await?);
-        self.store(version, |e| {
-            bounded_insert(&mut e.progress, key, computed.clone())
-        });
-        Ok(computed)
+        let compute = ranking::plan_progress(db, plan_id, as_of);
+        self.cached(db, |e| &mut e.progress, (plan_id, as_of), compute)
+            .await
     }
 
     /// [`ranking::standings`], computed once per data version.
@@ -182,15 +190,8 @@ impl Figures {
         db: &DatabaseConnection,
         as_of: NaiveDate,
     ) -> Result<Arc<Standings>> {
-        let version = version(db).await?;
-        if let Some(hit) = self.lookup(version, |e| e.standings.get(&as_of).cloned()) {
-            return Ok(hit);
-        }
-        let computed = Arc::new(ranking::standings(db, as_of).await?);
-        self.store(version, |e| {
-            bounded_insert(&mut e.standings, as_of, computed.clone())
-        });
-        Ok(computed)
+        let compute = ranking::standings(db, as_of);
+        self.cached(db, |e| &mut e.standings, as_of, compute).await
     }
 }
 
