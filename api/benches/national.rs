@@ -1,6 +1,6 @@
 //! Figures at national size: how long `ranking` and `planProgress` of one province and
-//! `planStandings` of every province take to compute (the services, uncached, in-process), and
-//! how that grows with the history read.
+//! `planStandings` of every province take to compute (the services, uncached, in-process), how
+//! that grows with the history, and what reading the whole history instead would cost.
 //!
 //! Run against a database holding the synthetic national data set:
 //!
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use api::config::{DatabaseUrl, StorageArgs};
-use api::services::{asof, plan, ranking};
+use api::services::{asof, plan, ranking, states};
 use api::Config;
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -104,6 +104,10 @@ async fn main() -> anyhow::Result<()> {
         ranking::plan_progress(&db, province.id, as_of)
     })
     .await?;
+    measure("lead states alone (one province)", || {
+        states::load(&db, Some(province.id), as_of)
+    })
+    .await?;
 
     println!("\nevery plan, by history read (cost against data size)");
     for year in [2017, 2019, 2021, 2023, 2026] {
@@ -118,6 +122,11 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?;
     }
+    measure("lead states alone, every plan, 2026-06-30", || {
+        states::load(&db, None, as_of)
+    })
+    .await?;
+    println!("\nreading the whole history instead (what the views that show it cost)");
     measure("as-of load alone, every plan, 2026-06-30", || {
         asof::load_scope(&db, None, as_of)
     })

@@ -130,3 +130,126 @@ app_test!(
         assert_eq!(app.data(query, json!({ "p": null })).await, real_before, "the province's task 3 is untouched");
     }
 );
+
+/// Adds reports straight to the history of a task's first lead assignment.
+async fn file_history(
+    app: &TestApp,
+    task: &entities::task::Model,
+    reports: &[(&str, &str, i32, bool)],
+) {
+    use entities::{assignment, task_history, AssignmentRole, TaskStatus};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+    let lead = assignment::Entity::find()
+        .filter(assignment::Column::TaskId.eq(task.id))
+        .filter(assignment::Column::Role.eq(AssignmentRole::Lead))
+        .order_by_asc(assignment::Column::Id)
+        .one(&app.db)
+        .await
+        .expect("query assignments")
+        .expect("a lead assignment");
+    for (index, (on, status, progress, evidence)) in reports.iter().enumerate() {
+        let status = match *status {
+            "COMPLETED" => TaskStatus::Completed,
+            "BLOCKED" => TaskStatus::Blocked,
+            _ => TaskStatus::InProgress,
+        };
+        task_history::ActiveModel {
+            task_id: Set(task.id),
+            assignment_id: Set(lead.id),
+            agency_id: Set(lead.agency_id),
+            status: Set(status),
+            progress: Set(*progress),
+            note: Set(None),
+            evidence: Set(evidence.then(|| "https://example.vn/bien-ban.pdf".to_owned())),
+            effective_on: Set(on.parse().expect("a date")),
+            changed_at: Set(sea_orm::prelude::ChronoUtc::now()),
+            changed_by_user_id: Set(None),
+            task_version: Set(index as i32 + 2),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("insert a report");
+    }
+}
+
+app_test!(
+    async fn the_database_s_lead_states_are_the_ones_the_whole_history_gives_on_every_date(app) {
+        use api::services::{asof, states};
+        use entities::{task, Recurrence};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+        with_two_synthetic_provinces(&app).await;
+        let province = api::services::plan::current(&app.db).await.expect("the plan");
+        let tasks = task::Entity::find()
+            .filter(task::Column::PlanId.eq(province.id))
+            .order_by_asc(task::Column::Number)
+            .all(&app.db)
+            .await
+            .expect("query tasks");
+        let span = tasks.iter().find(|t| t.recurrence == Recurrence::Once).expect("a span");
+        let yearly = tasks.iter().find(|t| t.recurrence != Recurrence::Once).expect("a yearly task");
+        // Recorded out of order: a same-day tie, back-filled reports, a completion run broken and
+        // begun again, evidence on one report only, a year without reports.
+        file_history(&app, span, &[
+            ("2017-03-01", "COMPLETED", 100, false),
+            ("2017-03-01", "IN_PROGRESS", 90, false),
+            ("2017-02-01", "COMPLETED", 100, true),
+            ("2017-06-01", "COMPLETED", 100, false),
+            ("2017-06-01", "COMPLETED", 100, false),
+            ("2016-05-01", "IN_PROGRESS", 30, false),
+            ("2018-02-01", "BLOCKED", 60, false),
+            ("2018-04-01", "COMPLETED", 100, false),
+        ]).await;
+        file_history(&app, yearly, &[
+            ("2016-11-30", "IN_PROGRESS", 20, false),
+            ("2018-01-01", "IN_PROGRESS", 50, true),
+            ("2017-12-31", "COMPLETED", 100, false),
+        ]).await;
+
+        let mut days: Vec<String> = [
+            "2016-04-30", "2016-05-01", "2017-01-31", "2017-02-01", "2017-02-28", "2017-03-01",
+            "2017-05-31", "2017-06-01", "2017-12-31", "2018-01-01", "2018-03-31", "2018-04-01",
+        ]
+        .map(String::from)
+        .to_vec();
+        days.extend((2016..=2019).flat_map(|y| ["03-31", "06-30", "09-30", "12-31"].map(|d| format!("{y}-{d}"))));
+        for day in days {
+            let day: sea_orm::prelude::ChronoDate = day.parse().expect("a date");
+            let probed = states::load(&app.db, None, day).await.expect("lead states");
+            let read: Vec<states::TaskState> = asof::load_scope(&app.db, None, day)
+                .await
+                .expect("the history")
+                .iter()
+                .map(states::TaskState::from)
+                .collect();
+            assert_eq!(probed.len(), 27 * 3);
+            assert_eq!(read.len(), probed.len());
+            for (p, r) in probed.iter().zip(&read) {
+                assert_eq!(p.task.id, r.task.id);
+                assert_eq!(p.leads, r.leads, "the leads of task {} as of {day}", p.task.id);
+                assert_eq!((p.status, p.progress, p.overdue), (r.status, r.progress, r.overdue), "task {} as of {day}", p.task.id);
+            }
+            for plan in [Some(province.id), None] {
+                let one = states::load(&app.db, plan, day).await.expect("one plan");
+                assert!(one.iter().all(|t| plan.is_none_or(|p| t.task.plan_id == p)));
+            }
+        }
+        // What the tricky histories come to, as a reader would work them out.
+        let on = |d: &str| d.parse::<sea_orm::prelude::ChronoDate>().expect("a date");
+        let at = |states: &[states::TaskState], id: i32| {
+            states.iter().find(|t| t.task.id == id).map(|t| t.leads[0].clone()).expect("the task")
+        };
+        let states = states::load(&app.db, Some(province.id), on("2017-12-31")).await.expect("states");
+        let lead = at(&states, span.id);
+        assert_eq!((lead.state.status, lead.state.completed_on), (entities::TaskStatus::Completed, Some(on("2017-06-01"))));
+        assert!(lead.has_evidence, "the back-filled February report carried evidence");
+        let early = states::load(&app.db, Some(province.id), on("2017-01-31")).await.expect("states");
+        assert!(!at(&early, span.id).has_evidence);
+        assert_eq!(at(&early, span.id).state.progress, 30);
+        let yearly_lead = at(&states::load(&app.db, None, on("2019-06-30")).await.expect("states"), yearly.id);
+        assert_eq!(yearly_lead.years_reported, [2016, 2017, 2018]);
+        assert_eq!(yearly_lead.state.progress, 50, "the latest effective report, not the latest recorded");
+    }
+);

@@ -118,12 +118,22 @@ pub fn periods(
     completed: bool,
     as_of: NaiveDate,
 ) -> Vec<Period> {
-    let counted = |from: NaiveDate, to: NaiveDate| {
+    periods_counting(task, completed, as_of, |from, to| {
         reports
             .iter()
             .filter(|r| r.effective_on >= from && r.effective_on <= to && r.effective_on <= as_of)
             .count()
-    };
+    })
+}
+
+/// [`periods`], with `counted(from, to)` giving the number of reports effective between the two
+/// days (inclusive) and on or before `as_of`; a period's state depends only on whether that is 0.
+pub fn periods_counting(
+    task: &task::Model,
+    completed: bool,
+    as_of: NaiveDate,
+    counted: impl Fn(NaiveDate, NaiveDate) -> usize,
+) -> Vec<Period> {
     match task.recurrence {
         Recurrence::Once => {
             let starts_on = ymd(task.start_year, 1, 1);

@@ -23,6 +23,7 @@ pub mod report_data;
 pub mod reporting;
 pub mod sessions;
 pub mod snapshots;
+pub mod states;
 pub mod tasks;
 pub mod users;
 

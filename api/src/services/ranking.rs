@@ -1,8 +1,9 @@
 //! Agency rankings and plan progress as of a date.
 //!
-//! Facts per agency are gathered from its lead assignments ([`agency_facts`]); the published
-//! scoring method (`seeds/data/scoring.toml`) turns them into points normalised by the best unit
-//! ([`score`]). Both are pure, so `docs/ranking.md`'s worked example is checked by unit tests.
+//! Facts per agency are gathered from its lead assignments' states on the date
+//! ([`agency_facts`], over [`states::load`]); the published scoring method
+//! (`seeds/data/scoring.toml`) turns them into points normalised by the best unit ([`score`]).
+//! Both are pure, so `docs/ranking.md`'s worked example is checked by unit tests.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -11,7 +12,8 @@ use entities::{agency, plan, AgencyLevel, TaskStatus};
 use sea_orm::DatabaseConnection;
 use seeds::scoring::{Measure, ScoringMethod};
 
-use super::asof::{self, AssignmentAt, PeriodState, TaskAt};
+use super::asof::{self, PeriodState};
+use super::states::{self, LeadState, TaskState};
 use super::{agencies, kpis};
 use crate::error::{Error, Result};
 
@@ -68,25 +70,25 @@ impl AgencyFacts {
 /// Gathers each agency's facts from the tasks as of `as_of`; `kpi_tasks` are the ids of tasks
 /// linked to a KPI.
 pub fn agency_facts(
-    tasks: &[TaskAt],
+    tasks: &[TaskState],
     kpi_tasks: &HashSet<i32>,
     as_of: NaiveDate,
 ) -> BTreeMap<i32, AgencyFacts> {
-    facts_by(tasks, kpi_tasks, as_of, |_, lead| lead.assignment.agency_id)
+    facts_by(tasks, kpi_tasks, as_of, |_, lead| lead.agency_id)
 }
 
 /// Gathers facts per unit, the id `unit_of` gives each lead assignment (an agency, or a whole
 /// plan); the facts' `agency_id` holds that unit id.
 fn facts_by(
-    tasks: &[TaskAt],
+    tasks: &[TaskState],
     kpi_tasks: &HashSet<i32>,
     as_of: NaiveDate,
-    unit_of: impl Fn(&TaskAt, &AssignmentAt) -> i32,
+    unit_of: impl Fn(&TaskState, &LeadState) -> i32,
 ) -> BTreeMap<i32, AgencyFacts> {
     let mut facts: BTreeMap<i32, AgencyFacts> = BTreeMap::new();
     let mut kpi_progress: HashMap<i32, (i64, i64)> = HashMap::new();
     for task in tasks {
-        for lead in task.leads() {
+        for lead in &task.leads {
             let agency_id = unit_of(task, lead);
             let f = facts.entry(agency_id).or_insert_with(|| AgencyFacts {
                 agency_id,
@@ -112,8 +114,7 @@ fn facts_by(
                     f.overdue += 1;
                 }
             } else {
-                let periods = asof::periods(&task.task, &lead.reports, completed, as_of);
-                for period in periods {
+                for period in lead.periods(&task.task, as_of) {
                     match period.state {
                         PeriodState::Met => {
                             f.periods_owed += 1;
@@ -124,7 +125,7 @@ fn facts_by(
                     }
                 }
             }
-            if lead.reports.iter().any(|r| r.has_evidence) {
+            if lead.has_evidence {
                 f.with_evidence += 1;
             }
             if kpi_tasks.contains(&task.task.id) {
@@ -251,7 +252,7 @@ pub struct Ranking {
     pub entries: Vec<(agency::Model, Scored)>,
 }
 
-async fn kpi_tasks_of(db: &DatabaseConnection, tasks: &[TaskAt]) -> Result<HashSet<i32>> {
+async fn kpi_tasks_of(db: &DatabaseConnection, tasks: &[TaskState]) -> Result<HashSet<i32>> {
     let task_ids: Vec<i32> = tasks.iter().map(|t| t.task.id).collect();
     Ok(kpis::kpi_links_of_tasks(db, &task_ids)
         .await?
@@ -273,7 +274,7 @@ pub async fn ranking(
     level: Option<AgencyLevel>,
 ) -> Result<Ranking> {
     let method = scoring_method()?;
-    let tasks = asof::load(db, plan_id, as_of).await?;
+    let tasks = states::load(db, Some(plan_id), as_of).await?;
     let kpi_tasks = kpi_tasks_of(db, &tasks).await?;
     let facts = agency_facts(&tasks, &kpi_tasks, as_of);
     let ids: Vec<i32> = facts.keys().copied().collect();
@@ -306,7 +307,7 @@ pub struct Standings {
 /// lead assignments, with each plan's task tally, from one read of every plan's history.
 pub async fn standings(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Standings> {
     let method = scoring_method()?;
-    let tasks = asof::load_scope(db, None, as_of).await?;
+    let tasks = states::load(db, None, as_of).await?;
     let kpi_tasks = kpi_tasks_of(db, &tasks).await?;
     let facts = facts_by(&tasks, &kpi_tasks, as_of, |task, _| task.task.plan_id);
     let mut tallies: HashMap<i32, Tally> = HashMap::new();
@@ -392,7 +393,7 @@ pub async fn plan_progress(
     plan_id: i32,
     as_of: NaiveDate,
 ) -> Result<PlanProgress> {
-    let tasks = asof::load(db, plan_id, as_of).await?;
+    let tasks = states::load(db, Some(plan_id), as_of).await?;
     let mut progress = PlanProgress::default();
     for t in &tasks {
         progress.tasks.add(t.status, t.progress, t.overdue);
@@ -417,15 +418,21 @@ pub async fn plan_progress(
         }
         progress.by_main_task.push((top.clone(), tally));
     }
-    let agencies: HashMap<i32, AgencyLevel> = agencies::list(db, None)
+    let lead_agencies: Vec<i32> = tasks
+        .iter()
+        .flat_map(|t| t.leads.iter().map(|l| l.agency_id))
+        .collect::<HashSet<i32>>()
+        .into_iter()
+        .collect();
+    let agencies: HashMap<i32, AgencyLevel> = agencies::by_ids(db, &lead_agencies)
         .await?
         .into_iter()
         .map(|a| (a.id, a.level))
         .collect();
     let mut by_level: BTreeMap<AgencyLevel, Tally> = BTreeMap::new();
     for t in &tasks {
-        for lead in t.leads() {
-            if let Some(level) = agencies.get(&lead.assignment.agency_id) {
+        for lead in &t.leads {
+            if let Some(level) = agencies.get(&lead.agency_id) {
                 let overdue = asof::overdue(t.task.due_date, lead.state.status, as_of);
                 by_level.entry(*level).or_default().add(
                     lead.state.status,
@@ -610,7 +617,7 @@ mod tests {
             1.0,
             "nothing was owed"
         );
-        let tasks: Vec<TaskAt> = Vec::new();
+        let tasks: Vec<TaskState> = Vec::new();
         assert!(
             agency_facts(&tasks, &HashSet::new(), NaiveDate::MIN).is_empty(),
             "only lead assignments make an agency rankable"

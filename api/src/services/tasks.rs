@@ -146,7 +146,7 @@ async fn filter_condition(db: &DatabaseConnection, filter: &TaskFilter) -> Resul
         );
     }
     if let Some(as_of) = filter.overdue_as_of {
-        let overdue: Vec<i32> = super::asof::load_scope(db, filter.plan_id, as_of)
+        let overdue: Vec<i32> = super::states::load(db, filter.plan_id, as_of)
             .await?
             .into_iter()
             .filter(|t| t.overdue)
