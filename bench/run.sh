@@ -2,8 +2,8 @@
 # Benchmark harness for egov-tracker (issue #6). Run by hand; not part of CI.
 #
 # Usage:
-#   bash bench/run.sh sqlite [--matplotlib]
-#   bash bench/run.sh postgres [--peer] [--matplotlib]
+#   bash bench/run.sh sqlite [--national] [--matplotlib]
+#   bash bench/run.sh postgres [--national] [--peer] [--matplotlib]
 #
 #   sqlite      the service on a fresh embedded SQLite file under bench/out/sqlite/data
 #   postgres    the service on a fresh database (dropped and recreated each run) on the local
@@ -11,6 +11,9 @@
 #   --peer      (postgres only) also serve the same database with PostGraphile v4
 #               (bench/peer.sh, packages pinned in bench/peers/) and measure the equivalent
 #               dashboard query with the same load settings; prints egov/PostGraphile ratios
+#   --national  load the synthetic national data set (`egov-tracker seed synthetic
+#               --provinces 63 --years 10`, about 1 M history rows beside the province's plan)
+#               after the service starts, so every workload runs at national size
 #   --matplotlib  also time the same ranking chart drawn by matplotlib
 #               (bench/matplotlib_ranking.py, in a venv under bench/out/venv)
 #
@@ -84,9 +87,11 @@ DB="${1:-}"
 shift
 PEER=0
 MPL=0
+NATIONAL=0
 for arg in "$@"; do
   case "$arg" in
     --peer) PEER=1 ;;
+    --national) NATIONAL=1 ;;
     --matplotlib) MPL=1 ;;
     *) usage ;;
   esac
@@ -199,6 +204,7 @@ busy() { echo $(( $(pgrep -c -x rustc || true) + $(pgrep -c -x clippy-driver || 
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
   echo "database: $DB$([[ $DB == postgres ]] && psql "$PG_ADMIN_URL/postgres" -qtAc 'show server_version' | sed 's/^/ /')"
   echo "load: oha $("$OHA" --version | awk '{print $2}'), warm-up $WARMUP, $DURATION per workload, $CONNECTIONS connections, $USERS writers"
+  echo "data: $([[ $NATIONAL == 1 ]] && echo 'the province plan plus the synthetic national set (63 provinces, 10 years)' || echo "the province plan only")"
   echo "egov-tracker database pool: ${EGOV_DB_MAX_CONNECTIONS:-10 (default)} connections"
   echo "compiler processes (rustc, clippy-driver) at start: $(busy); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/environment.txt"
@@ -217,6 +223,12 @@ done
 curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || die "the service did not answer /healthz"
 log "service answers after $(echo "$(date +%s.%N) - $started" | bc | xargs printf '%.1f') s (migrate + seed)"
 STARTUP_HWM=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+if [[ $NATIONAL == 1 ]]; then
+  log "loading the synthetic national data set (seed synthetic --provinces 63 --years 10)"
+  "$BIN" seed synthetic --provinces 63 --years 10 >"$OUT/synthetic.log" 2>&1 \
+    || { tail -5 "$OUT/synthetic.log" >&2; die "seed synthetic"; }
+  log "task_history rows after the national set: $(db_scalar 'select count(*) from task_history')"
+fi
 
 # gql FILE [TOKEN]: POST a JSON body, print the response.
 gql() {
@@ -550,5 +562,5 @@ python3 "$BENCH/report.py" --db "$DB" --out "$OUT_ROOT" --startup-rss-kb "$START
 # Keep every run's results: bench/out/runs/<UTC time>-<db>.md/.json
 mkdir -p "$OUT_ROOT/runs"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-cp "$OUT_ROOT/results-$DB.md" "$OUT_ROOT/runs/$STAMP-$DB.md"
-cp "$OUT_ROOT/results-$DB.json" "$OUT_ROOT/runs/$STAMP-$DB.json"
+cp "$OUT_ROOT/results-$DB.md" "$OUT_ROOT/runs/$STAMP-$DB$([[ $NATIONAL == 1 ]] && echo -national).md"
+cp "$OUT_ROOT/results-$DB.json" "$OUT_ROOT/runs/$STAMP-$DB$([[ $NATIONAL == 1 ]] && echo -national).json"

@@ -233,48 +233,57 @@ pub async fn update_task_status(
     if let Some(expected) = report.expected_version {
         bump = bump.filter(task::Column::Version.eq(expected));
     }
-    if bump.exec(&txn).await?.rows_affected != 1 {
+    let Some(mut updated) = bump.exec_with_returning(&txn).await?.pop() else {
         return Err(Error::Conflict(format!(
             "task {} changed since version {}; reload it and try again",
             task.number,
             report.expected_version.unwrap_or_default()
         )));
-    }
-    let current = assignment::Entity::find_by_id(target.id)
-        .one(&txn)
-        .await?
+    };
+    let mut held = assignment::Entity::find()
+        .filter(assignment::Column::TaskId.eq(task.id))
+        .all(&txn)
+        .await?;
+    let current = held
+        .iter_mut()
+        .find(|a| a.id == target.id)
         .ok_or_else(|| Error::NotFound("assignment".into()))?;
     let (status, progress) = resolve_state(
         report.status,
         report.progress,
         (current.status, current.progress),
     )?;
-    let mut row: assignment::ActiveModel = current.into();
-    row.status = Set(status);
-    row.progress = Set(progress);
-    row.update(&txn).await?;
+    (current.status, current.progress) = (status, progress);
+    assignment::Entity::update_many()
+        .set(assignment::ActiveModel {
+            status: Set(status),
+            progress: Set(progress),
+            ..Default::default()
+        })
+        .filter(assignment::Column::Id.eq(target.id))
+        .exec(&txn)
+        .await?;
 
-    let leads: Vec<(TaskStatus, i32)> = assignment::Entity::find()
-        .filter(assignment::Column::TaskId.eq(task.id))
-        .filter(assignment::Column::Role.eq(AssignmentRole::Lead))
-        .all(&txn)
-        .await?
-        .into_iter()
+    let leads: Vec<(TaskStatus, i32)> = held
+        .iter()
+        .filter(|a| a.role == AssignmentRole::Lead)
         .map(|a| (a.status, a.progress))
         .collect();
     let (task_status, task_progress) = rollup(&leads);
-    let updated = task::Entity::find_by_id(task.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("task {}", task.number)))?;
+    task::Entity::update_many()
+        .set(task::ActiveModel {
+            status: Set(task_status),
+            progress: Set(task_progress),
+            ..Default::default()
+        })
+        .filter(task::Column::Id.eq(task.id))
+        .exec(&txn)
+        .await?;
+    (updated.status, updated.progress) = (task_status, task_progress);
     let version = updated.version;
-    let mut row: task::ActiveModel = updated.into();
-    row.status = Set(task_status);
-    row.progress = Set(task_progress);
-    let updated = row.update(&txn).await?;
 
     let changed_at = Utc::now();
-    task_history::ActiveModel {
+    let entry = task_history::ActiveModel {
         task_id: Set(task.id),
         assignment_id: Set(target.id),
         agency_id: Set(target.agency_id),
@@ -287,9 +296,10 @@ pub async fn update_task_status(
         changed_by_user_id: Set(Some(viewer.user_id)),
         task_version: Set(version),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    };
+    task_history::Entity::insert(entry)
+        .exec_without_returning(&txn)
+        .await?;
     let event = TaskStatusChanged {
         task_id: task.id,
         task_number: task.number,

@@ -126,7 +126,7 @@ pub async fn load(
     let backend = db.get_database_backend();
     let mut leads: HashMap<i32, Vec<LeadState>> = HashMap::new();
     let mut by_assignment: HashMap<i32, (i32, usize)> = HashMap::new();
-    let statement = in_scope(backend, LEADS, as_of, plan_id, Vec::new());
+    let statement = in_scope(backend, &leads_sql(backend), as_of, plan_id, Vec::new());
     for row in LeadRow::find_by_statement(statement).all(db).await? {
         let list = leads.entry(row.task_id).or_default();
         by_assignment.insert(row.id, (row.task_id, list.len()));
@@ -164,11 +164,35 @@ pub async fn load(
 }
 
 /// Lead assignments in scope with, as of `$1`: the latest report (by effective day, then
-/// recording order), the latest report that is not COMPLETED, evidence, and, when the latest is
-/// COMPLETED, the day of the first report after that last non-COMPLETED one (or of the first
-/// report of all).
-const LEADS: &str = "
-SELECT a.id, a.task_id, a.agency_id, l.status, l.progress,
+/// recording order, as `l`), the latest report that is not COMPLETED (`o`), evidence, and, when
+/// the latest is COMPLETED, the day of the first report after `o` (or of the first report of
+/// all). Each is an index probe per assignment. PostgreSQL is told so with `LATERAL` (left to
+/// itself it hashes the whole history to join `l` and `o`); SQLite, which has no `LATERAL`,
+/// probes the same way when joining on the latest report's id.
+fn leads_sql(backend: DbBackend) -> String {
+    let latest = |columns: &str, extra: &str| {
+        format!(
+            "(SELECT {columns} FROM task_history h
+               WHERE h.assignment_id = a.id AND h.effective_on <= $1{extra}
+               ORDER BY h.effective_on DESC, h.id DESC LIMIT 1)"
+        )
+    };
+    let open = " AND h.status <> 'COMPLETED'";
+    let joins = if backend == DbBackend::Postgres {
+        format!(
+            "LEFT JOIN LATERAL {} l ON TRUE\nLEFT JOIN LATERAL {} o ON TRUE",
+            latest("h.id, h.status, h.progress", ""),
+            latest("h.id, h.effective_on", open)
+        )
+    } else {
+        format!(
+            "LEFT JOIN task_history l ON l.id = {}\nLEFT JOIN task_history o ON o.id = {}",
+            latest("h.id", ""),
+            latest("h.id", open)
+        )
+    };
+    format!(
+        "SELECT a.id, a.task_id, a.agency_id, l.status, l.progress,
   CASE WHEN l.status = 'COMPLETED' THEN
     CASE WHEN o.id IS NULL THEN
       (SELECT MIN(h.effective_on) FROM task_history h WHERE h.assignment_id = a.id)
@@ -179,18 +203,15 @@ SELECT a.id, a.task_id, a.agency_id, l.status, l.progress,
         ORDER BY h.effective_on, h.id LIMIT 1)
     END
   END AS completed_on,
-  CASE WHEN EXISTS (SELECT 1 FROM task_history h
-      WHERE h.assignment_id = a.id AND h.evidence IS NOT NULL AND h.effective_on <= $1)
-    THEN 1 ELSE 0 END AS has_evidence
+  COALESCE((SELECT 1 FROM task_history h
+      WHERE h.assignment_id = a.id AND h.evidence IS NOT NULL AND h.effective_on <= $1
+      LIMIT 1), 0) AS has_evidence
 FROM assignments a
 JOIN tasks t ON t.id = a.task_id
-LEFT JOIN task_history l ON l.id = (SELECT h.id FROM task_history h
-  WHERE h.assignment_id = a.id AND h.effective_on <= $1
-  ORDER BY h.effective_on DESC, h.id DESC LIMIT 1)
-LEFT JOIN task_history o ON o.id = (SELECT h.id FROM task_history h
-  WHERE h.assignment_id = a.id AND h.effective_on <= $1 AND h.status <> 'COMPLETED'
-  ORDER BY h.effective_on DESC, h.id DESC LIMIT 1)
-WHERE a.role = 'LEAD'";
+{joins}
+WHERE a.role = 'LEAD'"
+    )
+}
 
 /// Lead assignments of annual and ongoing tasks begun by year `$4`, with a report effective
 /// between `$2` and `$3` and by `$1`.
