@@ -25,8 +25,13 @@ pub fn init_tracing() {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let default_bind = DEFAULT_BIND.parse().context("default bind address")?;
     match cli.command {
-        Command::Serve { bind, auth } => {
-            let config = Config::new(cli.storage, bind).with_auth(auth);
+        Command::Serve {
+            bind,
+            response_cache,
+            auth,
+        } => {
+            let mut config = Config::new(cli.storage, bind).with_auth(auth);
+            config.response_cache = response_cache;
             let app = Application::build(&config).await?;
             let address = app.address();
             tracing::info!(database = %db::resolve_url(&config).redacted(), "database ready");
@@ -184,6 +189,7 @@ async fn user_command(
     conn: &sea_orm::DatabaseConnection,
     command: UserCommand,
 ) -> anyhow::Result<()> {
+    let writes = !matches!(command, UserCommand::List);
     match command {
         UserCommand::Add {
             username,
@@ -237,6 +243,11 @@ async fn user_command(
                 user.username
             );
         }
+    }
+    if writes {
+        crate::services::figures::mark(conn)
+            .await
+            .context("advancing the data version after changing accounts")?;
     }
     Ok(())
 }

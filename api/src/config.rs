@@ -73,6 +73,10 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, env = "EGOV_BIND", default_value = DEFAULT_BIND)]
         bind: SocketAddr,
+        /// Answer repeated GraphQL requests from a cache filed under the data version (never
+        /// older than an acknowledged write); `false` computes every answer.
+        #[arg(long, env = "EGOV_RESPONSE_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
+        response_cache: bool,
         #[command(flatten)]
         auth: AuthArgs,
     },
@@ -276,6 +280,8 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Whether reads require sign-in.
     pub require_sign_in: bool,
+    /// Whether whole GraphQL answers are cached.
+    pub response_cache: bool,
 }
 
 impl Config {
@@ -290,6 +296,7 @@ impl Config {
             access_token_ttl: Duration::from_secs(30 * 60),
             session_ttl: Duration::from_secs(8 * 3600),
             require_sign_in: false,
+            response_cache: true,
         }
     }
 

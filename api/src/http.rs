@@ -2,7 +2,9 @@
 //!
 //! `POST /graphql` reads the body itself rather than using the stock endpoint, so that it can
 //! refuse batched (array) requests and malformed JSON with a 400 and a JSON error, cap the body
-//! size, and make sure every GraphQL error carries a `code` extension.
+//! size, and make sure every GraphQL error carries a `code` extension. It also answers repeated
+//! requests from the cache of whole answers ([`ResponseCache`]), which is filed under the data
+//! version and so never outlives a write.
 
 use std::sync::Arc;
 
@@ -18,11 +20,26 @@ use serde_json::{json, Value};
 
 use crate::graphql::{AppSchema, ClientAddr, ReadPolicy};
 use crate::services::access::Viewer;
-use crate::services::downloads;
+use crate::services::figures::{self, Figures, ResponseKey};
 use crate::services::sessions::Sessions;
+use crate::services::{clock, downloads};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Response header saying whether a GraphQL answer came from the cache (`hit`) or was computed
+/// (`miss`).
+pub const CACHE_HEADER: &str = "x-egov-cache";
+
+/// Largest request body whose answer is cached, in bytes.
+const MAX_CACHED_REQUEST: usize = 16 * 1024;
+/// Largest answer cached, in bytes (with the cache's 64 entries, at most 16 MiB of answers).
+const MAX_CACHED_ANSWER: usize = 256 * 1024;
+
+/// Where `POST /graphql` keeps whole answers: the instance's [`Figures`], or nowhere when the
+/// cache is turned off (`EGOV_RESPONSE_CACHE=false`).
+#[derive(Clone)]
+pub struct ResponseCache(pub Option<Figures>);
 
 /// The service's routes.
 pub fn routes(
@@ -30,6 +47,7 @@ pub fn routes(
     db: DatabaseConnection,
     sessions: Arc<Sessions>,
     read_policy: ReadPolicy,
+    responses: ResponseCache,
 ) -> impl poem::Endpoint {
     Route::new()
         .at("/", get(dashboard).around(read_guard))
@@ -55,6 +73,7 @@ pub fn routes(
         .data(db)
         .data(sessions)
         .data(read_policy)
+        .data(responses)
 }
 
 /// The token of an `Authorization: Bearer …` value.
@@ -318,6 +337,7 @@ async fn graphql(
     Data(schema): Data<&AppSchema>,
     Data(db): Data<&DatabaseConnection>,
     Data(sessions): Data<&Arc<Sessions>>,
+    Data(ResponseCache(cache)): Data<&ResponseCache>,
     body: Body,
 ) -> Response {
     let viewer = match authenticate(request, db, sessions).await {
@@ -369,6 +389,13 @@ async fn graphql(
             )
         }
     };
+    let cached = match cache {
+        Some(cache) => CachedAnswer::look_up(cache, db, &bytes, viewer.as_ref()).await,
+        None => None,
+    };
+    if let Some(hit) = cached.as_ref().and_then(CachedAnswer::hit) {
+        return graphql_answer(hit.to_string(), "hit");
+    }
     let mut graphql_request = graphql_request;
     if let Some(viewer) = viewer {
         graphql_request = graphql_request.data(viewer);
@@ -389,7 +416,81 @@ async fn graphql(
         }
     };
     add_default_codes(&mut body);
-    json_response(StatusCode::OK, body)
+    let body = body.to_string();
+    if let Some(cached) = cached {
+        if response.is_ok() {
+            cached.store(db, &body).await;
+        }
+    }
+    graphql_answer(body, "miss")
+}
+
+/// A GraphQL answer with its cache header.
+fn graphql_answer(body: String, cache: &'static str) -> Response {
+    Response::builder()
+        .status(StatusCode::OK)
+        .content_type("application/json; charset=utf-8")
+        .header(CACHE_HEADER, cache)
+        .body(body)
+        .into_response()
+}
+
+/// One request's place in the cache of whole answers.
+struct CachedAnswer<'a> {
+    cache: &'a Figures,
+    key: ResponseKey,
+    version: i64,
+    hit: Option<Arc<str>>,
+}
+
+impl<'a> CachedAnswer<'a> {
+    /// Reads the data version and looks the request up; `None` when the request is too large to
+    /// cache or the version cannot be read (the request is then answered without the cache).
+    async fn look_up(
+        cache: &'a Figures,
+        db: &DatabaseConnection,
+        body: &[u8],
+        viewer: Option<&Viewer>,
+    ) -> Option<CachedAnswer<'a>> {
+        if body.len() > MAX_CACHED_REQUEST {
+            return None;
+        }
+        let version = match figures::version(db).await {
+            Ok(version) => version,
+            Err(err) => {
+                tracing::warn!(error = ?err, "reading the data version; answering uncached");
+                return None;
+            }
+        };
+        let key = ResponseKey {
+            body: body.to_vec(),
+            viewer: viewer.map(|v| v.user_id),
+            today: clock::today(),
+        };
+        let hit = cache.response(version, &key);
+        Some(Self {
+            cache,
+            key,
+            version,
+            hit,
+        })
+    }
+
+    fn hit(&self) -> Option<&Arc<str>> {
+        self.hit.as_ref()
+    }
+
+    /// Files an error-free answer, unless the data version moved while it was computed (a
+    /// mutation moves it itself, so mutations' answers are never filed).
+    async fn store(self, db: &DatabaseConnection, body: &str) {
+        if body.len() > MAX_CACHED_ANSWER {
+            return;
+        }
+        if matches!(figures::version(db).await, Ok(now) if now == self.version) {
+            self.cache
+                .store_response(self.version, self.key, Arc::from(body));
+        }
+    }
 }
 
 fn client_addr(remote: &RemoteAddr) -> Option<ClientAddr> {

@@ -111,6 +111,7 @@ pub struct Application {
     events: Events,
     figures: Figures,
     read_policy: ReadPolicy,
+    response_cache: bool,
 }
 
 impl Application {
@@ -155,6 +156,7 @@ impl Application {
             read_policy: ReadPolicy {
                 require_sign_in: config.require_sign_in,
             },
+            response_cache: config.response_cache,
         })
     }
 
@@ -175,6 +177,7 @@ impl Application {
 
     /// Serves until the process receives Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let responses = http::ResponseCache(self.response_cache.then(|| self.figures.clone()));
         let schema = graphql::build_schema(SchemaDeps {
             db: self.db.clone(),
             sessions: self.sessions.clone(),
@@ -182,7 +185,7 @@ impl Application {
             figures: self.figures,
             read_policy: self.read_policy,
         });
-        let app = http::routes(schema, self.db, self.sessions, self.read_policy);
+        let app = http::routes(schema, self.db, self.sessions, self.read_policy, responses);
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown_signal(), None)
             .await

@@ -35,6 +35,46 @@ async fn two_instances() -> (TestApp, TestApp) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_cached_on_one_instance_follows_a_comment_made_through_another() {
+    let (first, second) = two_instances().await;
+    let planner = first.signed_in("dic.planner", "planner", None).await;
+    let query = json!({ "query": "{ task(number: 7) { comments { body } } }" }).to_string();
+    let ask = |app: &TestApp| {
+        let request = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .header("content-type", "application/json")
+            .body(query.clone());
+        async move {
+            let response = request.send().await.expect("request is sent");
+            let cache = response.headers().get("x-egov-cache").cloned();
+            let body: Value = response.json().await.expect("JSON");
+            (
+                cache.and_then(|v| v.to_str().ok().map(str::to_owned)),
+                body["data"]["task"]["comments"].clone(),
+            )
+        }
+    };
+    assert_eq!(ask(&second).await, (Some("miss".into()), json!([])));
+    assert_eq!(ask(&second).await, (Some("hit".into()), json!([])));
+    first
+        .data_as(
+            Some(&planner),
+            "mutation { addTaskComment(input: { taskNumber: 7, body: \"Đã khảo sát 12 huyện\" }) { body } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        ask(&second).await,
+        (
+            Some("miss".into()),
+            json!([{ "body": "Đã khảo sát 12 huyện" }])
+        ),
+        "the comment made through the first instance moved the shared data version"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_made_through_one_instance_is_seen_live_and_in_figures_through_another() {
     let (first, second) = two_instances().await;
     let token = first

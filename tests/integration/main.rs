@@ -5,6 +5,7 @@
 mod accounts;
 mod agencies;
 mod architecture;
+mod caching;
 mod durability;
 mod http;
 mod instances;

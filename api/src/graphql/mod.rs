@@ -12,6 +12,7 @@ mod query;
 mod scalars;
 mod subscription;
 mod types;
+mod writes;
 
 use std::sync::Arc;
 
@@ -56,6 +57,7 @@ pub struct SchemaDeps {
 /// The schema with its database connection, sessions, event feed and loaders.
 pub fn build_schema(deps: SchemaDeps) -> AppSchema {
     builder()
+        .extension(writes::MarkWrites)
         .data(DataLoader::new(
             DbLoader::new(deps.db.clone()),
             tokio::spawn,

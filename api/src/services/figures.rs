@@ -1,6 +1,6 @@
 //! A small cache of computed figures (rankings, plan progress and the standings of every plan as
-//! of a date) that never serves
-//! figures older than an acknowledged write, on one instance or many.
+//! of a date) and of whole GraphQL answers, that never serves anything older than an
+//! acknowledged write, on one instance or many.
 //!
 //! The database holds a data version that every figure-changing write advances before it is
 //! acknowledged: a one-row table on SQLite, bumped inside the writing transaction
@@ -9,7 +9,9 @@
 //! the version first, then computes, and files the result under that version; an entry is served
 //! only while the version is unchanged. A write acknowledged before a read began has therefore
 //! moved the version past every entry computed without it. Change notifications
-//! ([`super::events::listen`]) also drop entries eagerly.
+//! ([`super::events::listen`]) also drop entries eagerly. Writes other than status reports
+//! advance the version through [`mark`] once their mutation has run (the GraphQL layer does
+//! this for every mutation), which is what lets whole answers be cached.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -32,6 +34,18 @@ struct Entries {
     rankings: HashMap<(i32, NaiveDate, Option<AgencyLevel>), Arc<Ranking>>,
     progress: HashMap<(i32, NaiveDate), Arc<PlanProgress>>,
     standings: HashMap<NaiveDate, Arc<Standings>>,
+    responses: HashMap<ResponseKey, Arc<str>>,
+}
+
+/// What a GraphQL answer depends on besides the data: the request as sent, who asked, and the
+/// day (fields without `asOf` mean today in Vietnam).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResponseKey {
+    /// The request body (query, operation name and variables), byte for byte.
+    pub body: Vec<u8>,
+    /// The signed-in account, `None` for anonymous requests.
+    pub viewer: Option<i32>,
+    pub today: NaiveDate,
 }
 
 impl Entries {
@@ -108,6 +122,16 @@ impl Figures {
                 tracing::error!(error = ?err, "advancing the data version after a commit");
             }
         }
+    }
+
+    /// The answer filed under `key` for data version `version`, if any.
+    pub fn response(&self, version: i64, key: &ResponseKey) -> Option<Arc<str>> {
+        self.lookup(version, |e| e.responses.get(key).cloned())
+    }
+
+    /// Files an answer computed from data at `version` or later.
+    pub fn store_response(&self, version: i64, key: ResponseKey, body: Arc<str>) {
+        self.store(version, |e| bounded_insert(&mut e.responses, key, body));
     }
 
     /// Drops every entry.
