@@ -71,6 +71,8 @@
 #   BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432), BENCH_PG_DB (egov_bench),
 #   BENCH_SKIP_RENDER (0), BENCH_SKIP_BUILD (0), BENCH_MPL_RUNS (20), BENCH_PEER_WORKERS ("1 2"),
 #   BENCH_BIN (target/release/egov-tracker). Durations are whole seconds ("10s").
+#   The service's own settings pass through: EGOV_RESPONSE_CACHE=false measures every answer
+#   computed rather than served from the cache of whole answers.
 # Installs when missing: jq, curl and bc (apt), oha (cargo install into bench/out/tools),
 #   PostGraphile (npm ci in bench/peers), matplotlib (pip in bench/out/venv).
 # The machine's other activity matters on 2 cores: the results record, per workload, the
@@ -205,6 +207,7 @@ busy() { echo $(( $(pgrep -c -x rustc || true) + $(pgrep -c -x clippy-driver || 
   echo "database: $DB$([[ $DB == postgres ]] && psql "$PG_ADMIN_URL/postgres" -qtAc 'show server_version' | sed 's/^/ /')"
   echo "load: oha $("$OHA" --version | awk '{print $2}'), warm-up $WARMUP, $DURATION per workload, $CONNECTIONS connections, $USERS writers"
   echo "data: $([[ $NATIONAL == 1 ]] && echo 'the province plan plus the synthetic national set (63 provinces, 10 years)' || echo "the province plan only")"
+  echo "egov-tracker response cache (EGOV_RESPONSE_CACHE): ${EGOV_RESPONSE_CACHE:-true (default)}"
   echo "egov-tracker database pool: ${EGOV_DB_MAX_CONNECTIONS:-10 (default)} connections"
   echo "compiler processes (rustc, clippy-driver) at start: $(busy); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/environment.txt"

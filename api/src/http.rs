@@ -404,7 +404,15 @@ async fn graphql(
         graphql_request = graphql_request.data(addr);
     }
     let response = schema.execute(graphql_request).await;
-    let mut body = match serde_json::to_value(&response) {
+    let serialised = if response.is_ok() {
+        serde_json::to_string(&response)
+    } else {
+        serde_json::to_value(&response).map(|mut body| {
+            add_default_codes(&mut body);
+            body.to_string()
+        })
+    };
+    let body = match serialised {
         Ok(body) => body,
         Err(err) => {
             tracing::error!(error = %err, "serialising a GraphQL response failed");
@@ -415,8 +423,6 @@ async fn graphql(
             );
         }
     };
-    add_default_codes(&mut body);
-    let body = body.to_string();
     if let Some(cached) = cached {
         if response.is_ok() {
             cached.store(db, &body).await;

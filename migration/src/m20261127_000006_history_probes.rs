@@ -1,8 +1,10 @@
-//! Indexes that let the database answer "what was this assignment's state on a date" with a few
-//! index probes instead of reading its history (`api::services::states`).
+//! Indexes that let the database answer "what was this assignment's state on a date" and "what
+//! is each task's latest report" with a few index probes instead of reading the history
+//! (`api::services::states`, `api::services::reporting::latest_reports_of_tasks`).
 //!
 //! - `(assignment_id, effective_on, id)`: the latest report on or before a date, and the first
 //!   report after a given one;
+//! - `(task_id, effective_on, id)`: a task's latest report on any of its assignments;
 //! - the same, over reports that are not COMPLETED: where the final run of COMPLETED reports
 //!   began;
 //! - `(assignment_id, effective_on)` over reports with evidence: whether any had evidence by a
@@ -17,10 +19,14 @@ use sea_orm_migration::sea_orm::ConnectionTrait;
 pub struct Migration;
 
 /// `(name, definition)` of each index.
-const INDEXES: [(&str, &str); 3] = [
+const INDEXES: [(&str, &str); 4] = [
     (
         "idx_task_history_assignment_effective",
         "task_history (assignment_id, effective_on, id)",
+    ),
+    (
+        "idx_task_history_task_effective",
+        "task_history (task_id, effective_on, id)",
     ),
     (
         "idx_task_history_assignment_open",

@@ -11,10 +11,10 @@ use entities::rollup::rollup;
 use entities::{
     assignment, task, task_comment, task_history, AssignmentRole, TaskStatus, UserRole,
 };
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 
 use super::access::{signed_in, Viewer};
@@ -393,32 +393,24 @@ fetch_by!(
     history_of_tasks, task_history, TaskId
 );
 /// The latest report of each of the given tasks: the one effective last, the later recorded of
-/// two effective the same day (as `asof` reads them). One query, whatever the history's size.
+/// two effective the same day (as `asof` reads them). One query with one index probe per task,
+/// whatever the history's size.
 pub async fn latest_reports_of_tasks(
     db: &DatabaseConnection,
     ids: &[i32],
 ) -> Result<Vec<task_history::Model>> {
-    let ranked = Query::select()
-        .column(Asterisk)
-        .expr_as(
-            Expr::cust(
-                "ROW_NUMBER() OVER (PARTITION BY task_id ORDER BY effective_on DESC, id DESC)",
-            ),
-            "recency",
-        )
-        .from(task_history::Entity)
-        .and_where(task_history::Column::TaskId.is_in(ids.iter().copied()))
+    let latest_of_each = Query::select()
+        .expr(Expr::cust(
+            "(SELECT h.id FROM task_history h WHERE h.task_id = tasks.id \
+             ORDER BY h.effective_on DESC, h.id DESC LIMIT 1)",
+        ))
+        .from(task::Entity)
+        .and_where(task::Column::Id.is_in(ids.iter().copied()))
         .to_owned();
-    let latest = Query::select()
-        .column(Asterisk)
-        .from_subquery(ranked, "ranked")
-        .and_where(Expr::col("recency").eq(1))
-        .to_owned();
-    Ok(
-        task_history::Model::find_by_statement(db.get_database_backend().build(&latest))
-            .all(db)
-            .await?,
-    )
+    Ok(task_history::Entity::find()
+        .filter(task_history::Column::Id.in_subquery(latest_of_each))
+        .all(db)
+        .await?)
 }
 
 fetch_by!(

@@ -19,6 +19,7 @@ use sea_orm::{
 };
 
 use super::asof::{self, Period, StateAt, TaskAt};
+use super::clock;
 use crate::error::Result;
 
 /// One lead assignment on the as-of date.
@@ -137,7 +138,10 @@ pub async fn load(
         .filter(|t| t.recurrence != Recurrence::Once)
         .map(|t| t.start_year)
         .min();
-    for year in first_year.unwrap_or(i32::MAX)..=as_of.year() {
+    // No report is effective after the day it was filed (the service refuses future dates), so
+    // years after this one have none to look for, however late `as_of` is.
+    let last_year = as_of.year().min(clock::today().year());
+    for year in first_year.unwrap_or(i32::MAX)..=last_year {
         let (Some(from), Some(to)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),
             NaiveDate::from_ymd_opt(year, 12, 31),
