@@ -68,6 +68,9 @@ def main():
     ap.add_argument("--history-end", type=int)
     ap.add_argument("--lead-assignments", type=int)
     ap.add_argument("--lead-agencies", type=int)
+    ap.add_argument("--peer-ran", type=int, default=0,
+                    help="1 when this run measured PostGraphile; otherwise bench/out/peer.json is an "
+                         "earlier run's and only appears in ratios labelled with its date")
     args = ap.parse_args()
     out = args.out
     rows = [json.loads(l) for l in open(os.path.join(out, args.db, "results.jsonl")) if l.strip()]
@@ -75,6 +78,9 @@ def main():
     peer = load_json(os.path.join(out, "peer.json")) if args.db == "postgres" else None
     if peer is not None and not peer.get("runs"):
         peer = None
+    earlier_peer = None
+    if peer is not None and not args.peer_ran:
+        earlier_peer, peer = peer, None
 
     table = [("workload", "requests/s", "p50 ms", "p99 ms", "errors", "server peak RSS")]
     for r in rows:
@@ -122,6 +128,11 @@ def main():
                           f"x{run['workers']}: {ours['rps']:.1f} / {run['rps']:.1f} = {ours['rps'] / run['rps']:.2f}x")
         ratios.append(f"against the faster PostGraphile (x{best['workers']}): {ours['rps'] / best['rps']:.2f}x "
                       f"(target >= 10x)")
+    if earlier_peer and ours:
+        best = max(earlier_peer["runs"], key=lambda r: r["rps"])
+        ratios.append(f"dashboard requests/s, egov-tracker ({ours['workload']}) on PostgreSQL / PostGraphile "
+                      f"x{best['workers']} (not run now; peer measured {earlier_peer['date']}): "
+                      f"{ours['rps']:.1f} / {best['rps']:.1f} = {ours['rps'] / best['rps']:.2f}x")
     # egov on SQLite against PostGraphile on PostgreSQL, whichever run came second.
     peer_any = load_json(os.path.join(out, "peer.json"))
     sqlite_results = load_json(os.path.join(out, "results-sqlite.json")) if args.db == "postgres" else None

@@ -559,7 +559,7 @@ fi
 echo "compiler processes at end: $(busy); load average: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/environment.txt"
 
 # ---------------------------------------------------------------- report
-python3 "$BENCH/report.py" --db "$DB" --out "$OUT_ROOT" --startup-rss-kb "$STARTUP_HWM" \
+python3 "$BENCH/report.py" --db "$DB" --out "$OUT_ROOT" --peer-ran "$PEER" --startup-rss-kb "$STARTUP_HWM" \
   --history-start "$HISTORY_START" --history-end "$HISTORY_NOW" --lead-assignments "$PAIRS" --lead-agencies "$AGENCIES"
 
 # Keep every run's results: bench/out/runs/<UTC time>-<db>.md/.json
