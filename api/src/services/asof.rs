@@ -310,15 +310,7 @@ pub async fn load_scope(
         }
         tasks
     };
-    let mut tasks = task::Entity::find();
-    if let Some(plan_id) = plan_id {
-        tasks = tasks.filter(task::Column::PlanId.eq(plan_id));
-    }
-    let tasks = tasks
-        .order_by_asc(task::Column::PlanId)
-        .order_by_asc(task::Column::Number)
-        .all(db)
-        .await?;
+    let tasks = tasks_in_scope(db, plan_id).await?;
     let mut assignments: HashMap<i32, Vec<assignment::Model>> = HashMap::new();
     let mut query = assignment::Entity::find();
     if plan_id.is_some() {
@@ -398,6 +390,22 @@ pub async fn load_scope(
             )
         })
         .collect())
+}
+
+/// The tasks of a plan, or of every plan when `plan_id` is `None`, in plan and appendix order.
+pub(crate) async fn tasks_in_scope(
+    db: &DatabaseConnection,
+    plan_id: Option<i32>,
+) -> Result<Vec<task::Model>> {
+    let mut tasks = task::Entity::find();
+    if let Some(plan_id) = plan_id {
+        tasks = tasks.filter(task::Column::PlanId.eq(plan_id));
+    }
+    Ok(tasks
+        .order_by_asc(task::Column::PlanId)
+        .order_by_asc(task::Column::Number)
+        .all(db)
+        .await?)
 }
 
 /// Ids per query when fetching the latest reports in full.

@@ -13,10 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDate};
 use entities::rollup::rollup;
 use entities::{task, Recurrence, TaskStatus};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, Statement, Value,
-};
+use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
 
 use super::asof::{self, Period, StateAt, TaskAt};
 use super::clock;
@@ -115,15 +112,7 @@ pub async fn load(
     plan_id: Option<i32>,
     as_of: NaiveDate,
 ) -> Result<Vec<TaskState>> {
-    let mut tasks = task::Entity::find();
-    if let Some(plan_id) = plan_id {
-        tasks = tasks.filter(task::Column::PlanId.eq(plan_id));
-    }
-    let tasks = tasks
-        .order_by_asc(task::Column::PlanId)
-        .order_by_asc(task::Column::Number)
-        .all(db)
-        .await?;
+    let tasks = asof::tasks_in_scope(db, plan_id).await?;
     let backend = db.get_database_backend();
     let mut leads: HashMap<i32, Vec<LeadState>> = HashMap::new();
     let mut by_assignment: HashMap<i32, (i32, usize)> = HashMap::new();
