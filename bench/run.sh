@@ -530,7 +530,20 @@ kill "$SERVER_PID" 2>/dev/null || true
 wait "$SERVER_PID" 2>/dev/null || true
 
 # ---------------------------------------------------------------- in-process rendering
+# Rendering is timed in milliseconds on one core: let the load of the 50 writer processes die
+# down first (1-min load average under 1.5, waiting at most 3 minutes).
+settle() {
+  local i
+  for i in $(seq 1 36); do
+    (( $(echo "$(cut -d' ' -f1 /proc/loadavg) < 1.5" | bc) )) && return 0
+    sleep 5
+  done
+  log "load average still $(cut -d' ' -f1 /proc/loadavg) after 3 minutes; timing anyway"
+}
 RENDER_OUT="$OUT_ROOT/render-bench.txt"
+if [[ $SKIP_RENDER != 1 || $MPL == 1 ]]; then
+  settle
+fi
 if [[ $SKIP_RENDER != 1 ]]; then
   log "cargo bench -p egov-tracker --bench reports (compiler processes now: $(busy))"
   RENDER_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -550,6 +563,7 @@ if [[ $MPL == 1 ]]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q matplotlib
   fi
+  settle
   log "matplotlib: $MPL_RUNS renders of the ranking chart"
   "$VENV/bin/python" "$BENCH/matplotlib_ranking.py" --ranking "$OUT_ROOT/ranking-$AS_OF.json" \
     --runs "$MPL_RUNS" --ours-png "$OUT/ranking.png" --out-dir "$OUT_ROOT" >"$OUT_ROOT/matplotlib.json" \

@@ -1,6 +1,8 @@
 //! Rendering benchmark: how long each chart, the consolidated PDF and the tables take to render
 //! from the seeded plan, in-process (no HTTP). Run with `cargo bench -p egov-tracker --bench
 //! reports`; it prints one line per output with the median and the slowest of its runs.
+//! `BENCH_ONLY=ranking.png` renders only the outputs whose name contains that text (for a
+//! profiler).
 //!
 //! The data is the real seed (27 tasks, 48 agencies, 11 KPIs, 58 components) in a temporary
 //! SQLite database, with one status report per task so that bars and markers are drawn.
@@ -16,6 +18,9 @@ use reports::model::{ChartFormat, Figure, Lang, MapColouring};
 const RUNS: usize = 9;
 
 fn measure(name: &str, mut render: impl FnMut() -> reports::Result<Vec<u8>>) -> anyhow::Result<()> {
+    if std::env::var("BENCH_ONLY").is_ok_and(|only| !name.contains(only.as_str())) {
+        return Ok(());
+    }
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
     let mut size = 0;
     for _ in 0..RUNS {
