@@ -304,7 +304,7 @@ pub struct Standings {
 }
 
 /// Scores every plan by the published method as if each plan were one agency holding all its
-/// lead assignments, with each plan's task tally, from one read of every plan's history.
+/// lead assignments, with each plan's task tally, from every plan's lead states on the date.
 pub async fn standings(db: &DatabaseConnection, as_of: NaiveDate) -> Result<Standings> {
     let method = scoring_method()?;
     let tasks = states::load(db, None, as_of).await?;
