@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql::parser::types::OperationType;
 use async_graphql::ErrorExtensions;
 use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use poem::http::{header, StatusCode};
@@ -379,6 +380,11 @@ async fn graphql(
             "request body must be a JSON object with a `query` string".into(),
         );
     }
+    let query = value
+        .get("query")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let graphql_request: async_graphql::Request = match serde_json::from_value(value) {
         Ok(request) => request,
         Err(err) => {
@@ -390,7 +396,7 @@ async fn graphql(
         }
     };
     let cached = match cache {
-        Some(cache) => CachedAnswer::look_up(cache, db, &bytes, viewer.as_ref()).await,
+        Some(cache) => CachedAnswer::look_up(cache, db, &bytes, query, viewer.as_ref()).await,
         None => None,
     };
     if let Some(hit) = cached.as_ref().and_then(CachedAnswer::hit) {
@@ -431,6 +437,16 @@ async fn graphql(
     graphql_answer(body, "miss")
 }
 
+/// Whether every operation in the document is a query (no mutation or subscription).
+fn reads_only(query: &str) -> bool {
+    async_graphql::parser::parse_query(query).is_ok_and(|document| {
+        document
+            .operations
+            .iter()
+            .all(|(_, operation)| operation.node.ty == OperationType::Query)
+    })
+}
+
 /// A GraphQL answer with its cache header.
 fn graphql_answer(body: String, cache: &'static str) -> Response {
     Response::builder()
@@ -444,6 +460,8 @@ fn graphql_answer(body: String, cache: &'static str) -> Response {
 /// One request's place in the cache of whole answers.
 struct CachedAnswer<'a> {
     cache: &'a Figures,
+    /// The request's query text, to tell queries from mutations before filing an answer.
+    query: String,
     key: ResponseKey,
     version: i64,
     hit: Option<Arc<str>>,
@@ -456,6 +474,7 @@ impl<'a> CachedAnswer<'a> {
         cache: &'a Figures,
         db: &DatabaseConnection,
         body: &[u8],
+        query: String,
         viewer: Option<&Viewer>,
     ) -> Option<CachedAnswer<'a>> {
         if body.len() > MAX_CACHED_REQUEST {
@@ -476,6 +495,7 @@ impl<'a> CachedAnswer<'a> {
         let hit = cache.response(version, &key);
         Some(Self {
             cache,
+            query,
             key,
             version,
             hit,
@@ -486,10 +506,10 @@ impl<'a> CachedAnswer<'a> {
         self.hit.as_ref()
     }
 
-    /// Files an error-free answer, unless the data version moved while it was computed (a
-    /// mutation moves it itself, so mutations' answers are never filed).
+    /// Files an error-free answer to a document of queries only, unless the data version moved
+    /// while it was computed.
     async fn store(self, db: &DatabaseConnection, body: &str) {
-        if body.len() > MAX_CACHED_ANSWER {
+        if body.len() > MAX_CACHED_ANSWER || !reads_only(&self.query) {
             return;
         }
         if matches!(figures::version(db).await, Ok(now) if now == self.version) {
@@ -574,4 +594,28 @@ fn json_response(status: StatusCode, body: Value) -> Response {
         .content_type("application/json; charset=utf-8")
         .body(body.to_string())
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reads_only;
+
+    #[test]
+    fn only_documents_of_queries_are_answers_worth_keeping() {
+        assert!(reads_only("{ plan { code } }"));
+        assert!(reads_only(
+            "query A { plan { code } } query B { plans { code } }"
+        ));
+        assert!(!reads_only("mutation { logout(refreshToken: \"x\") }"));
+        assert!(!reads_only(
+            "query A { plan { code } } mutation B { logout(refreshToken: \"x\") }"
+        ));
+        assert!(!reads_only(
+            "subscription { taskStatusChanged { taskNumber } }"
+        ));
+        assert!(
+            !reads_only("{ plan { code "),
+            "an unparsable document is not kept"
+        );
+    }
 }
