@@ -9,7 +9,7 @@ const COMMENT: &str =
     "mutation($body: String!) { addTaskComment(input: { taskNumber: 5, body: $body }) { body } }";
 
 /// Posts a query and returns its `x-egov-cache` header and its data.
-async fn ask(app: &TestApp, token: Option<&str>, query: &str) -> (String, Value) {
+pub(super) async fn ask(app: &TestApp, token: Option<&str>, query: &str) -> (String, Value) {
     let mut request = app
         .client
         .post(format!("{}/graphql", app.address))

@@ -8,6 +8,7 @@ use api::Application;
 use egov_tracker_tests::TestDatabase;
 use sea_orm::{ConnectionTrait, Statement};
 
+use super::caching::ask;
 use super::subscriptions::{next_json, subscribe};
 use super::*;
 
@@ -34,29 +35,18 @@ async fn two_instances() -> (TestApp, TestApp) {
     (first, second)
 }
 
+/// Task 7's comments as one instance answers them, with its `x-egov-cache` header.
+async fn comments_on(app: &TestApp) -> (String, Value) {
+    let (cache, data) = ask(app, None, "{ task(number: 7) { comments { body } } }").await;
+    (cache, data["task"]["comments"].clone())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_answer_cached_on_one_instance_follows_a_comment_made_through_another() {
     let (first, second) = two_instances().await;
     let planner = first.signed_in("dic.planner", "planner", None).await;
-    let query = json!({ "query": "{ task(number: 7) { comments { body } } }" }).to_string();
-    let ask = |app: &TestApp| {
-        let request = app
-            .client
-            .post(format!("{}/graphql", app.address))
-            .header("content-type", "application/json")
-            .body(query.clone());
-        async move {
-            let response = request.send().await.expect("request is sent");
-            let cache = response.headers().get("x-egov-cache").cloned();
-            let body: Value = response.json().await.expect("JSON");
-            (
-                cache.and_then(|v| v.to_str().ok().map(str::to_owned)),
-                body["data"]["task"]["comments"].clone(),
-            )
-        }
-    };
-    assert_eq!(ask(&second).await, (Some("miss".into()), json!([])));
-    assert_eq!(ask(&second).await, (Some("hit".into()), json!([])));
+    assert_eq!(comments_on(&second).await, ("miss".into(), json!([])));
+    assert_eq!(comments_on(&second).await, ("hit".into(), json!([])));
     first
         .data_as(
             Some(&planner),
@@ -65,11 +55,8 @@ async fn an_answer_cached_on_one_instance_follows_a_comment_made_through_another
         )
         .await;
     assert_eq!(
-        ask(&second).await,
-        (
-            Some("miss".into()),
-            json!([{ "body": "Đã khảo sát 12 huyện" }])
-        ),
+        comments_on(&second).await,
+        ("miss".into(), json!([{ "body": "Đã khảo sát 12 huyện" }])),
         "the comment made through the first instance moved the shared data version"
     );
 }
