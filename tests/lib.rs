@@ -306,8 +306,28 @@ pub fn codes(errors: &[Value]) -> Vec<String> {
 
 /// Declares a test that runs once on SQLite and once on PostgreSQL, each on a fresh database:
 /// `app_test!(async fn name(app) { ... })` produces `name::on_sqlite` and `name::on_postgres`.
+/// `app_test!(async fn name(app, |config| { ... }) { ... })` adjusts the settings first.
 #[macro_export]
 macro_rules! app_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident, $adjust:expr) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                let $app = $crate::TestApp::spawn_with($crate::Backend::Sqlite, $adjust).await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                let $app = $crate::TestApp::spawn_with($crate::Backend::Postgres, $adjust).await;
+                $body
+            }
+        }
+    };
     ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
         $(#[$meta])*
         mod $name {

@@ -2,7 +2,9 @@
 //!
 //! Access tokens are JWTs (RFC 7519) with the algorithm pinned to HS256 and `sub`, `exp`, `iss`,
 //! `aud` required (RFC 8725). Refresh tokens are random strings stored only as their SHA-256.
-//! Password hashing runs on the blocking pool so it never stalls the async runtime.
+//! Password hashing runs on the blocking pool so it never stalls the async runtime, and at most
+//! [`MAX_CONCURRENT_HASHES`] hashes run at once (each takes 19 MiB), so a burst of sign-ins
+//! queues instead of taking the memory of the machine.
 
 use std::path::Path;
 
@@ -16,6 +18,7 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -160,9 +163,34 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// Most Argon2 hashes or verifications running at once in this process; more wait their turn.
+/// With 19 MiB each, hashing never holds more than about 76 MiB.
+pub const MAX_CONCURRENT_HASHES: usize = 4;
+
+/// Permits to run one Argon2 computation.
+static HASHING: Semaphore = Semaphore::const_new(MAX_CONCURRENT_HASHES);
+
+/// Runs Argon2 `work` on the blocking pool once a permit is free. The permit moves into the
+/// blocking task, so it is held until the work ends even if the caller stops waiting.
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let permit = HASHING
+        .acquire()
+        .await
+        .map_err(|err| Error::Internal(err.into()))?;
+    tokio::task::spawn_blocking(move || {
+        let result = work();
+        drop(permit);
+        result
+    })
+    .await
+    .map_err(|err| Error::Internal(err.into()))?
+}
+
 /// Hashes a password on the blocking pool.
 pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
@@ -170,13 +198,12 @@ pub async fn hash_password(password: String) -> Result<String> {
             .map_err(|err| Error::Internal(anyhow::anyhow!("hashing a password: {err}")))
     })
     .await
-    .map_err(|err| Error::Internal(err.into()))?
 }
 
 /// Checks a password against a stored hash on the blocking pool. With no stored hash (unknown
 /// user) it still does the same work, so timing does not reveal whether an account exists.
 pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let hash = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let matches = PasswordHash::new(&hash)
             .map(|parsed| {
@@ -188,7 +215,6 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
         Ok(matches && hash != DUMMY_HASH)
     })
     .await
-    .map_err(|err| Error::Internal(err.into()))?
 }
 
 /// An Argon2id hash of a random password, verified against when the user does not exist.
@@ -246,6 +272,32 @@ mod tests {
     #[test]
     fn short_secrets_are_refused() {
         assert!(Keys::new(b"too short").is_err());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_more_than_the_allowed_number_of_hashes_run_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let work = (0..3 * MAX_CONCURRENT_HASHES).map(|_| {
+            let (running, most) = (running.clone(), most.clone());
+            hashing(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                running.fetch_sub(1, Ordering::SeqCst);
+                Ok(())
+            })
+        });
+        for done in futures_util::future::join_all(work).await {
+            done.expect("the work runs");
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!(
+            (1..=MAX_CONCURRENT_HASHES).contains(&most),
+            "{most} at once"
+        );
     }
 
     #[tokio::test]

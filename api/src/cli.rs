@@ -29,9 +29,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             response_cache,
             auth,
+            limits,
         } => {
             let mut config = Config::new(cli.storage, bind).with_auth(auth);
             config.response_cache = response_cache;
+            config.limits = limits.into();
             let app = Application::build(&config).await?;
             let address = app.address();
             tracing::info!(database = %db::resolve_url(&config).redacted(), "database ready");

@@ -63,6 +63,86 @@ pub struct AuthArgs {
     /// Make every read require sign-in (by default the plan and its progress are public).
     #[arg(long, env = "EGOV_REQUIRE_SIGN_IN", default_value_t = false)]
     pub require_sign_in: bool,
+    /// The address browsers reach the service at, e.g. `https://egov.haiduong.gov.vn`; when it
+    /// is https, session cookies are marked `Secure`.
+    #[arg(long, env = "EGOV_PUBLIC_URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+}
+
+/// Parses `--public-url`: an absolute http or https URL.
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let lower = text.to_ascii_lowercase();
+    match lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => {
+            Ok(text.trim_end_matches('/').to_owned())
+        }
+        _ => Err("expected an http:// or https:// URL, e.g. https://egov.haiduong.gov.vn".into()),
+    }
+}
+
+/// Bounds on what clients can make the service hold or do at once (`serve`); see
+/// `docs/security.md`.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Most client connections held at once; at the limit, the connection that has waited
+    /// longest without a request in progress is closed to make room. Keep it below the
+    /// process's file-descriptor limit.
+    #[arg(long, env = "EGOV_MAX_CONNECTIONS", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(8..=100_000))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's headers, and the longest an idle keep-alive
+    /// connection is kept.
+    #[arg(long, env = "EGOV_HEADER_TIMEOUT_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub header_timeout_seconds: u32,
+    /// Most reports and charts rendered at once (rendering is the service's most memory-hungry
+    /// work).
+    #[arg(long, env = "EGOV_MAX_RENDERS", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub max_renders: u32,
+    /// Seconds a download waits for a free render before it is answered 503 with `Retry-After`.
+    #[arg(long, env = "EGOV_RENDER_WAIT_SECONDS", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(0..=120))]
+    pub render_wait_seconds: u32,
+}
+
+/// The bounds of [`LimitArgs`], as durations and counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most client connections held at once.
+    pub max_connections: usize,
+    /// Time allowed for a request's headers; also the idle keep-alive timeout.
+    pub header_timeout: Duration,
+    /// Most renders at once.
+    pub max_renders: usize,
+    /// How long a download waits for a render slot.
+    pub render_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 512,
+            header_timeout: Duration::from_secs(10),
+            max_renders: 2,
+            render_wait: Duration::from_secs(5),
+        }
+    }
+}
+
+impl From<LimitArgs> for Limits {
+    fn from(args: LimitArgs) -> Self {
+        Self {
+            max_connections: args.max_connections as usize,
+            header_timeout: Duration::from_secs(u64::from(args.header_timeout_seconds)),
+            max_renders: args.max_renders as usize,
+            render_wait: Duration::from_secs(u64::from(args.render_wait_seconds)),
+        }
+    }
 }
 
 /// What the binary should do.
@@ -79,6 +159,8 @@ pub enum Command {
         response_cache: bool,
         #[command(flatten)]
         auth: AuthArgs,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Manage accounts.
     User {
@@ -102,8 +184,9 @@ pub enum Command {
     /// Render every chart (PNG and SVG), the consolidated PDF, the CSV and the XLSX as of a date
     /// into a directory, offline.
     Report {
-        /// The date the figures are as of (YYYY-MM-DD); default today in Vietnam.
-        #[arg(long)]
+        /// The date the figures are as of (YYYY-MM-DD, 2000-01-01 to 2100-12-31); default today
+        /// in Vietnam.
+        #[arg(long, value_parser = parse_as_of)]
         as_of: Option<chrono::NaiveDate>,
         /// Directory to write into (created if missing).
         #[arg(long)]
@@ -118,6 +201,11 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+/// Parses `--as-of` within the dates the service accepts.
+fn parse_as_of(text: &str) -> Result<chrono::NaiveDate, String> {
+    crate::services::clock::parse_date(text).map_err(|err| err.to_string())
 }
 
 /// What `seed` loads besides the plan's own seed data.
@@ -280,8 +368,12 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Whether reads require sign-in.
     pub require_sign_in: bool,
+    /// The address browsers reach the service at; https makes session cookies `Secure`.
+    pub public_url: Option<String>,
     /// Whether whole GraphQL answers are cached.
     pub response_cache: bool,
+    /// Bounds on connections and renders.
+    pub limits: Limits,
 }
 
 impl Config {
@@ -296,7 +388,9 @@ impl Config {
             access_token_ttl: Duration::from_secs(30 * 60),
             session_ttl: Duration::from_secs(8 * 3600),
             require_sign_in: false,
+            public_url: None,
             response_cache: true,
+            limits: Limits::default(),
         }
     }
 
@@ -307,13 +401,33 @@ impl Config {
             Duration::from_secs(u64::from(auth.access_token_minutes.max(1)) * 60);
         self.session_ttl = Duration::from_secs(u64::from(auth.session_hours.max(1)) * 3600);
         self.require_sign_in = auth.require_sign_in;
+        self.public_url = auth.public_url;
         self
+    }
+
+    /// Whether browsers reach the service over https (cookies are then `Secure`).
+    pub fn public_url_is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.to_ascii_lowercase().starts_with("https://"))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::DatabaseUrl;
+    use super::{parse_public_url, DatabaseUrl};
+
+    #[test]
+    fn public_urls_are_absolute_http_or_https() {
+        assert_eq!(
+            parse_public_url("https://egov.haiduong.gov.vn/").as_deref(),
+            Ok("https://egov.haiduong.gov.vn")
+        );
+        assert!(parse_public_url("http://10.0.0.5:8080").is_ok());
+        assert!(parse_public_url("egov.haiduong.gov.vn").is_err());
+        assert!(parse_public_url("https://").is_err());
+        assert!(parse_public_url("ftp://x").is_err());
+    }
 
     #[test]
     fn passwords_are_redacted_from_database_urls() {

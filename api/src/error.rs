@@ -30,6 +30,10 @@ pub enum Error {
     /// Too many failed attempts; try again later.
     #[error("too many failed sign-in attempts; try again later")]
     TooManyRequests,
+    /// The service is at its bound for this kind of work (renders); try again after the
+    /// given number of seconds.
+    #[error("the service is busy with other reports; try again in {0} seconds")]
+    Busy(u64),
     /// Something failed inside the service; details are logged, not returned.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -45,6 +49,7 @@ impl Error {
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Conflict(_) => "CONFLICT",
             Error::TooManyRequests => "TOO_MANY_REQUESTS",
+            Error::Busy(_) => "BUSY",
             Error::Internal(_) => "INTERNAL",
         }
     }

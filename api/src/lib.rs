@@ -14,6 +14,8 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod pages;
+pub mod server;
 pub mod services;
 pub mod startup;
 

@@ -7,20 +7,20 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
-use poem::Server;
 use sea_orm::{DatabaseConnection, DbBackend};
 use seeds::{LoadOutcome, SeedData};
+use tokio::net::TcpListener;
 
 use std::sync::Arc;
 
 use crate::auth::{self, Keys};
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::graphql::{ReadPolicy, SchemaDeps};
 use crate::services::events::{self, Events};
 use crate::services::figures::{self, Figures};
+use crate::services::renders::Renders;
 use crate::services::sessions::Sessions;
-use crate::{db, graphql, http};
+use crate::{db, graphql, http, server};
 
 /// Key of the PostgreSQL advisory lock held while migrating and seeding (ASCII "egov").
 const SCHEMA_LOCK: i64 = 0x6567_6f76;
@@ -104,7 +104,7 @@ async fn migrate_and_seed(db: &DatabaseConnection) -> anyhow::Result<LoadOutcome
 
 /// A service that is ready to accept connections.
 pub struct Application {
-    acceptor: TcpAcceptor,
+    listener: TcpListener,
     address: SocketAddr,
     db: DatabaseConnection,
     sessions: Arc<Sessions>,
@@ -112,6 +112,8 @@ pub struct Application {
     figures: Figures,
     read_policy: ReadPolicy,
     response_cache: bool,
+    limits: Limits,
+    site: crate::pages::Site,
 }
 
 impl Application {
@@ -137,17 +139,14 @@ impl Application {
             .await
             .context("listening for changes made through other instances")?;
         }
-        let acceptor = TcpListener::bind(config.bind.to_string())
-            .into_acceptor()
+        let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
-        let address = acceptor
+        let address = listener
             .local_addr()
-            .into_iter()
-            .find_map(|addr| addr.as_socket_addr().copied())
             .context("the listener has no socket address")?;
         Ok(Self {
-            acceptor,
+            listener,
             address,
             db,
             sessions,
@@ -157,6 +156,10 @@ impl Application {
                 require_sign_in: config.require_sign_in,
             },
             response_cache: config.response_cache,
+            limits: config.limits,
+            site: crate::pages::Site {
+                secure_cookies: config.public_url_is_https(),
+            },
         })
     }
 
@@ -185,11 +188,18 @@ impl Application {
             figures: self.figures,
             read_policy: self.read_policy,
         });
-        let app = http::routes(schema, self.db, self.sessions, self.read_policy, responses);
-        Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(app, shutdown_signal(), None)
-            .await
-            .context("serving HTTP")
+        let renders = Renders::new(self.limits.max_renders, self.limits.render_wait);
+        let app = http::routes(
+            schema,
+            self.db,
+            self.sessions,
+            self.read_policy,
+            responses,
+            renders,
+            self.site,
+        );
+        server::serve(self.listener, app, self.limits, shutdown_signal()).await;
+        Ok(())
     }
 }
 

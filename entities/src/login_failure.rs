@@ -8,7 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    /// `user:<lower-case name>` or `client:<address>`.
+    /// `user:` and the hex SHA-256 of the trimmed lower-case name, or `client:<address>` (hashed
+    /// too when longer than 64 characters); fixed in size whatever is submitted.
     #[sea_orm(unique)]
     pub throttle_key: String,
     /// Failures since the count last started.

@@ -7,6 +7,7 @@ mod agencies;
 mod architecture;
 mod caching;
 mod durability;
+mod hostile;
 mod http;
 mod instances;
 mod kpis;
@@ -22,6 +23,7 @@ mod subscriptions;
 mod synthetic;
 mod task_list;
 mod tasks;
+mod web_signin;
 
 pub use egov_tracker_tests::{app_test, codes, Backend, TestApp};
 pub use serde_json::{json, Value};

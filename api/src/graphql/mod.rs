@@ -4,8 +4,10 @@
 //! Limits follow GitLab's practice: queries may nest at most 15 levels and cost at most 500,
 //! where a paginated list costs `first × (cost of one node)`; the leadership dashboard's query
 //! (all 27 tasks with their lead and cooperating agencies and latest report) costs about 400.
+//! Before the parser and validator run, [`guard`] bounds value nesting and fragment expansion.
 
 mod context;
+pub mod guard;
 mod loaders;
 mod mutation;
 mod query;
@@ -43,6 +45,7 @@ fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        .extension(guard::Guard)
 }
 
 /// Shared services the resolvers use.
@@ -86,5 +89,19 @@ mod tests {
             "docs/schema.graphql is out of date; regenerate it with \
              `cargo run -- schema --out docs/schema.graphql`"
         );
+    }
+
+    #[tokio::test]
+    async fn the_schema_refuses_fragment_fan_out_before_walking_it() {
+        let query = super::guard::fan_out(30);
+        let started = std::time::Instant::now();
+        let response = super::builder().finish().execute(query.as_str()).await;
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let codes: Vec<_> = response
+            .errors
+            .iter()
+            .map(|e| e.extensions.as_ref().and_then(|x| x.get("code").cloned()))
+            .collect();
+        assert_eq!(codes, [Some(async_graphql::Value::from("BAD_INPUT"))]);
     }
 }

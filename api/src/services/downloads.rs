@@ -13,7 +13,7 @@ use super::report_data::{self, StatusGrouping};
 use crate::error::{Error, Result};
 
 /// A chart that can be downloaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Chart {
     /// Agencies by score.
     Ranking,
@@ -44,7 +44,7 @@ impl Chart {
 }
 
 /// A document that can be downloaded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Document {
     /// The consolidated report (`summary.pdf`).
     SummaryPdf,
@@ -55,7 +55,7 @@ pub enum Document {
 }
 
 /// What a download is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     Chart(Chart, ChartFormat),
     Document(Document),
@@ -123,7 +123,7 @@ pub fn full_set(kpi_codes: &[String]) -> Vec<Target> {
 }
 
 /// Options every download takes; charts use the ones that apply to them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Options {
     pub as_of: NaiveDate,
     pub lang: Lang,
@@ -158,11 +158,8 @@ pub fn parse_options(pairs: &[(String, String)], today: NaiveDate) -> Result<Opt
         let value = value.trim();
         match key.as_str() {
             "asOf" => {
-                options.as_of = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-                    Error::bad_input(format!(
-                        "`asOf` must be a date written YYYY-MM-DD, not {value:?}"
-                    ))
-                })?
+                options.as_of = super::clock::parse_date(value)
+                    .map_err(|err| Error::bad_input(format!("`asOf`: {err}")))?
             }
             "lang" => {
                 options.lang = Lang::parse(value).ok_or_else(|| {

@@ -4,6 +4,10 @@
 //! `reports::archimate`. Relationship types are chosen to be valid in ArchiMate's relationship
 //! table for the element types involved; where no specific relationship fits, `Association`
 //! (always allowed) keeps the link.
+//!
+//! Imports go the other way: `reports::archimate::read` reads an uploaded file within its limits
+//! (nesting, element count, attribute and text sizes) into the same plain structs, and
+//! `read_file` maps them back to catalog fields, checking every kind, layer and relation.
 
 use entities::{ComponentKind, RelationKind};
 use reports::archimate::{Bilingual, Element, Model, Relationship};
@@ -248,80 +252,36 @@ fn kind_for(archimate_type: &str) -> Option<(ComponentKind, entities::Architectu
 }
 
 /// Reads an exchange file into components and relations, checking everything; nothing is
-/// written here.
+/// written here. `reports::archimate::read` reads the format within its limits (depth, element
+/// count, attribute and text sizes); this maps what it read to the catalog.
 #[allow(clippy::type_complexity)]
 fn read_file(xml: &str) -> Result<(Vec<ImportedElement>, Vec<(String, String, RelationKind)>)> {
-    use roxmltree::Document;
-    const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
-    const XML: &str = "http://www.w3.org/XML/1998/namespace";
-    let ns = reports::archimate::NAMESPACE;
-    let document =
-        Document::parse(xml).map_err(|err| bad(format!("not well-formed XML: {err}")))?;
-    let root = document.root_element();
-    if !root.has_tag_name((ns, "model")) {
-        return Err(bad(format!(
-            "the root element must be <model> in namespace {ns}"
-        )));
-    }
-    let definitions: std::collections::HashMap<String, String> = root
-        .descendants()
-        .filter(|n| n.has_tag_name((ns, "propertyDefinition")))
-        .filter_map(|n| {
-            let name = n
-                .children()
-                .find(|c| c.has_tag_name((ns, "name")))?
-                .text()?
-                .trim()
-                .to_owned();
-            Some((n.attribute("identifier")?.to_owned(), name))
-        })
-        .collect();
+    let model = reports::archimate::read(xml).map_err(|err| bad(err.to_string()))?;
     let mut elements = Vec::new();
     let mut by_identifier = std::collections::HashMap::new();
-    for node in root
-        .descendants()
-        .filter(|n| n.has_tag_name((ns, "element")))
-    {
-        let identifier = node
-            .attribute("identifier")
-            .ok_or_else(|| bad("an element has no identifier"))?;
-        let archimate_type = node.attribute((XSI, "type")).unwrap_or_default();
+    for element in model.elements {
+        let identifier = element.identifier.as_str();
+        let archimate_type = element.archimate_type.as_str();
         let (default_kind, default_layer) = kind_for(archimate_type).ok_or_else(|| {
             bad(format!(
                 "{identifier}: element type {archimate_type:?} is not supported"
             ))
         })?;
-        let mut properties = std::collections::HashMap::new();
-        for property in node
-            .descendants()
-            .filter(|n| n.has_tag_name((ns, "property")))
-        {
-            let name = property
-                .attribute("propertyDefinitionRef")
-                .and_then(|r| definitions.get(r))
-                .ok_or_else(|| bad(format!("{identifier}: a property refers to no definition")))?;
-            let value = property
-                .children()
-                .find(|c| c.has_tag_name((ns, "value")))
-                .and_then(|v| v.text())
-                .unwrap_or_default();
-            properties.insert(name.clone(), value.trim().to_owned());
-        }
+        let properties: std::collections::HashMap<String, String> = element
+            .properties
+            .iter()
+            .map(|(name, value)| (name.clone(), value.trim().to_owned()))
+            .collect();
         let code = properties
             .get("code")
             .cloned()
             .or_else(|| identifier.strip_prefix("id-").map(str::to_owned))
             .unwrap_or_else(|| identifier.to_owned())
             .to_uppercase();
-        let text = |tag: &str, lang: &str| {
-            node.children()
-                .filter(|c| c.has_tag_name((ns, tag)))
-                .find(|c| c.attribute((XML, "lang")).is_none_or(|l| l == lang))
-                .and_then(|c| c.text())
-                .map(|t| t.trim().to_owned())
-        };
-        let name_vi = text("name", "vi").filter(|n| !n.is_empty());
-        let name_en = text("name", "en")
+        // A text the file gives (even blank) is trimmed; one it leaves empty is not given.
+        let given = |text: &str| (!text.is_empty()).then(|| text.trim().to_owned());
+        let name_vi = given(&element.name.vi).filter(|n| !n.is_empty());
+        let name_en = given(&element.name.en)
             .filter(|n| !n.is_empty())
             .or_else(|| name_vi.clone());
         if name_vi.is_none() {
@@ -358,7 +318,6 @@ fn read_file(xml: &str) -> Result<(Vec<ImportedElement>, Vec<(String, String, Re
             .transpose()?;
         by_identifier.insert(identifier.to_owned(), code.clone());
         elements.push(ImportedElement {
-            code,
             fields: super::register::ComponentFields {
                 name_vi,
                 name_en,
@@ -368,11 +327,12 @@ fn read_file(xml: &str) -> Result<(Vec<ImportedElement>, Vec<(String, String, Re
                 owner_code: properties.get("owner").cloned(),
                 scope: Some(scope),
                 external: properties.get("external").map(|e| e == "true"),
-                description_vi: text("documentation", "vi"),
-                description_en: text("documentation", "en"),
+                description_vi: given(&element.documentation.vi),
+                description_en: given(&element.documentation.en),
                 task_numbers,
                 ..Default::default()
             },
+            code,
         });
     }
     let mut codes = std::collections::HashSet::new();
@@ -382,25 +342,18 @@ fn read_file(xml: &str) -> Result<(Vec<ImportedElement>, Vec<(String, String, Re
         }
     }
     let mut relations = Vec::new();
-    for node in root
-        .descendants()
-        .filter(|n| n.has_tag_name((ns, "relationship")))
-    {
-        let end = |attribute: &str| {
-            let identifier = node.attribute(attribute).unwrap_or_default();
+    for relationship in &model.relationships {
+        let end = |attribute: &str, identifier: &str| {
             by_identifier.get(identifier).cloned().ok_or_else(|| {
                 bad(format!(
                     "a relationship's {attribute} {identifier:?} names no element in the file"
                 ))
             })
         };
-        let (source, target) = (end("source")?, end("target")?);
-        let name = node
-            .children()
-            .find(|c| c.has_tag_name((ns, "name")))
-            .and_then(|c| c.text())
-            .unwrap_or_default();
-        let archimate_type = node.attribute((XSI, "type")).unwrap_or_default();
+        let source = end("source", &relationship.source)?;
+        let target = end("target", &relationship.target)?;
+        let name = relationship.name.as_deref().unwrap_or_default();
+        let archimate_type = relationship.archimate_type.as_str();
         let (kind, reversed) = match parse_enum::<RelationKind>(name, "relation kind", &source) {
             Ok(kind) => {
                 let reversed = matches!(archimate_type, "Serving" | "Aggregation" | "Composition");

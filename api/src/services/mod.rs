@@ -19,6 +19,7 @@ pub mod kpis;
 pub mod plan;
 pub mod ranking;
 pub mod register;
+pub mod renders;
 pub mod report_data;
 pub mod reporting;
 pub mod sessions;

@@ -19,7 +19,7 @@ use super::{agencies, architecture, clauses, kpis, plan};
 use crate::error::Result;
 
 /// How the status breakdown groups tasks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum StatusGrouping {
     /// By main task II.1-II.6.
     #[default]

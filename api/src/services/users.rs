@@ -19,6 +19,10 @@ use crate::error::{Error, Result};
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest password accepted (bounds hashing cost).
 pub const MAX_PASSWORD_CHARS: usize = 128;
+/// Shortest username accepted.
+pub const MIN_USERNAME_CHARS: usize = 3;
+/// Longest username accepted; sign-in refuses longer names before looking them up.
+pub const MAX_USERNAME_CHARS: usize = 64;
 
 /// What it takes to create an account.
 #[derive(Debug, Clone)]
@@ -45,7 +49,7 @@ pub fn parse_role(text: &str) -> Result<UserRole> {
 /// Usernames: 3-64 characters of lower-case letters, digits, `.`, `_` and `-`.
 pub fn normalise_username(username: &str) -> Result<String> {
     let name = username.trim().to_lowercase();
-    let valid = (3..=64).contains(&name.chars().count())
+    let valid = (MIN_USERNAME_CHARS..=MAX_USERNAME_CHARS).contains(&name.chars().count())
         && name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));

@@ -5,28 +5,37 @@
 //! size, and make sure every GraphQL error carries a `code` extension. It also answers repeated
 //! requests from the cache of whole answers ([`ResponseCache`]), which is filed under the data
 //! version and so never outlives a write.
+//!
+//! A request is signed in by a bearer token or, from a browser, by the session cookie
+//! (`crate::pages`). The cookie alone opens read routes (they are GETs); for `POST /graphql` it
+//! counts only with the `x-egov-csrf` header carrying the session's anti-forgery token, which a
+//! cross-site form cannot send, and is otherwise anonymous.
+
+mod ws;
 
 use std::sync::Arc;
 
-use async_graphql::http::{GraphiQLSource, ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
-use async_graphql::ErrorExtensions;
-use async_graphql_poem::{GraphQLProtocol, GraphQLWebSocket};
 use poem::http::{header, StatusCode};
-use poem::web::websocket::WebSocket;
 use poem::web::{Data, Html, Path, RemoteAddr};
 use poem::{get, handler, Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use sea_orm::DatabaseConnection;
 use serde_json::{json, Value};
 
-use crate::graphql::{AppSchema, ClientAddr, ReadPolicy};
+use crate::graphql::{guard, AppSchema, ClientAddr, ReadPolicy};
+use crate::pages::{self, Site};
 use crate::services::access::Viewer;
 use crate::services::figures::{self, Figures, ResponseKey};
+use crate::services::renders::Renders;
 use crate::services::sessions::Sessions;
 use crate::services::{clock, downloads};
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Longest a client may take to send a request body.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Response header saying whether a GraphQL answer came from the cache (`hit`) or was computed
 /// (`miss`).
@@ -49,12 +58,19 @@ pub fn routes(
     sessions: Arc<Sessions>,
     read_policy: ReadPolicy,
     responses: ResponseCache,
+    renders: Renders,
+    site: Site,
 ) -> impl poem::Endpoint {
     Route::new()
         .at("/", get(dashboard).around(read_guard))
         .at("/healthz", get(healthz))
+        .at(
+            "/login",
+            get(pages::signin::login_page).post(pages::signin::login),
+        )
+        .at("/logout", poem::post(pages::signin::logout))
         .at("/graphql", get(graphiql).post(graphql))
-        .at("/graphql/ws", get(graphql_ws))
+        .at("/graphql/ws", get(ws::graphql_ws))
         .at(
             "/exports/architecture.xml",
             get(architecture_export).around(read_guard),
@@ -75,10 +91,12 @@ pub fn routes(
         .data(sessions)
         .data(read_policy)
         .data(responses)
+        .data(renders)
+        .data(site)
 }
 
 /// The token of an `Authorization: Bearer …` value.
-fn bearer(value: &str) -> Option<&str> {
+pub(crate) fn bearer(value: &str) -> Option<&str> {
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
@@ -86,36 +104,59 @@ fn bearer(value: &str) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The signed-in account of a request with an `Authorization: Bearer …` header, `None` without
-/// one; a 401 (or 500) response when the header is there but does not identify a live session.
+/// Who a signed-in request comes from.
+struct Caller {
+    viewer: Viewer,
+    /// For a browser signed in by its session cookie (no bearer token), the session's
+    /// anti-forgery token; `None` for a bearer token.
+    cookie_csrf: Option<String>,
+}
+
+/// The signed-in account of a request: by its `Authorization: Bearer …` header when it has one,
+/// else by its session cookie; `None` for neither. A bearer header that does not identify a live
+/// session is a 401 (or 500); a cookie that does not is ignored (the request is anonymous).
 async fn authenticate(
     request: &Request,
     db: &DatabaseConnection,
     sessions: &Sessions,
-) -> Result<Option<Viewer>, Response> {
+) -> Result<Option<Caller>, Response> {
     let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return Ok(None);
+        return match pages::signin::session_of(request, db, sessions).await {
+            Ok(session) => Ok(session.map(|session| Caller {
+                viewer: session.viewer,
+                cookie_csrf: Some(session.csrf_token),
+            })),
+            Err(err) => Err(internal(&err)),
+        };
     };
     let Some(token) = value.to_str().ok().and_then(bearer) else {
         return Err(unauthenticated());
     };
     match sessions.viewer(db, token).await {
-        Ok(viewer) => Ok(Some(viewer)),
-        Err(crate::Error::Internal(err)) => {
-            tracing::error!(error = ?err, "checking a token failed");
-            Err(request_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error".into(),
-            ))
-        }
+        Ok(viewer) => Ok(Some(Caller {
+            viewer,
+            cookie_csrf: None,
+        })),
+        Err(err @ crate::Error::Internal(_)) => Err(internal(&err)),
         Err(_) => Err(unauthenticated()),
     }
 }
 
+/// A 500 for a failed session check, with the cause logged.
+fn internal(err: &crate::Error) -> Response {
+    tracing::error!(error = ?err, "checking a session failed");
+    request_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        "internal error".into(),
+    )
+}
+
 /// Middleware on every read-only route outside GraphQL (dashboard, reports, exports, feed):
-/// lets the request through when reads are public or it carries a live session's token, and
-/// answers 401 otherwise. GraphQL applies the same policy in its resolvers.
+/// lets the request through when reads are public or it carries a live session (bearer token or
+/// session cookie); otherwise a browser asking for a page is sent to sign in (303 to
+/// `/login?next=…`) and any other client gets 401. GraphQL applies the same policy in its
+/// resolvers.
 async fn read_guard<E: Endpoint>(next: Arc<E>, request: Request) -> poem::Result<Response> {
     let state = (
         request.data::<DatabaseConnection>().cloned(),
@@ -129,6 +170,9 @@ async fn read_guard<E: Endpoint>(next: Arc<E>, request: Request) -> poem::Result
         ))));
     };
     match authenticate(&request, &db, &sessions).await {
+        Ok(None) if policy.require_sign_in && pages::wants_html(&request) => {
+            Ok(pages::redirect_to_sign_in(&request))
+        }
         Ok(None) if policy.require_sign_in => Ok(unauthenticated()),
         Ok(_) => next.call(request).await.map(IntoResponse::into_response),
         Err(response) => Ok(response),
@@ -182,8 +226,9 @@ async fn report(
     request: &Request,
     Path(name): Path<String>,
     Data(db): Data<&DatabaseConnection>,
+    Data(renders): Data<&Renders>,
 ) -> Response {
-    serve_report(request, &name, false, db).await
+    serve_report(request, &name, false, db, renders).await
 }
 
 /// `GET /reports/kpis/{code}.{png,svg}`: one KPI's trajectory.
@@ -192,8 +237,9 @@ async fn kpi_report(
     request: &Request,
     Path(name): Path<String>,
     Data(db): Data<&DatabaseConnection>,
+    Data(renders): Data<&Renders>,
 ) -> Response {
-    serve_report(request, &name, true, db).await
+    serve_report(request, &name, true, db, renders).await
 }
 
 async fn serve_report(
@@ -201,16 +247,17 @@ async fn serve_report(
     name: &str,
     kpi: bool,
     db: &DatabaseConnection,
+    renders: &Renders,
 ) -> Response {
     let result = async {
         let target = downloads::parse_target(name, kpi)?;
         let options =
             downloads::parse_options(&query_pairs(request)?, crate::services::clock::today())?;
-        downloads::download(db, &target, options).await
+        renders.download(db, &target, options).await
     }
     .await;
     match result {
-        Ok(download) => download_response(download),
+        Ok(download) => download_response(&download),
         Err(err) => error_response(&err),
     }
 }
@@ -272,7 +319,7 @@ async fn changes_feed(Data(db): Data<&DatabaseConnection>) -> Response {
 }
 
 /// A rendered file with its type and a file name carrying its date.
-fn download_response(download: downloads::Download) -> Response {
+fn download_response(download: &downloads::Download) -> Response {
     let disposition = if download.attachment {
         "attachment"
     } else {
@@ -286,7 +333,7 @@ fn download_response(download: downloads::Download) -> Response {
             format!("{disposition}; filename=\"{}\"", download.file_name),
         )
         .header(header::CACHE_CONTROL, "no-cache")
-        .body(download.bytes)
+        .body(download.bytes.clone())
 }
 
 /// A service error as an HTTP response with the same `code` as in GraphQL; internal causes are
@@ -300,6 +347,14 @@ fn error_response(err: &crate::Error) -> Response {
         Error::Forbidden(_) => StatusCode::FORBIDDEN,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        Error::Busy(seconds) => {
+            let mut response =
+                request_error(StatusCode::SERVICE_UNAVAILABLE, err.code(), err.to_string());
+            if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return response;
+        }
         Error::Internal(cause) => {
             tracing::error!(error = ?cause, "request failed");
             StatusCode::INTERNAL_SERVER_ERROR
@@ -327,9 +382,38 @@ async fn healthz(Data(db): Data<&DatabaseConnection>) -> Response {
     }
 }
 
+/// `GET /graphql`: GraphiQL. A browser signed in by its cookie gets a GraphiQL that sends the
+/// session's `x-egov-csrf` header; with sign-in required, a browser without a session is sent to
+/// sign in first.
 #[handler]
-async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+async fn graphiql(
+    request: &Request,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(policy): Data<&ReadPolicy>,
+) -> Response {
+    let session = match pages::signin::session_of(request, db, sessions).await {
+        Ok(session) => session,
+        Err(err) => return internal(&err),
+    };
+    if session.is_none()
+        && policy.require_sign_in
+        && pages::wants_html(request)
+        && request.headers().get(header::AUTHORIZATION).is_none()
+    {
+        return pages::redirect_to_sign_in(request);
+    }
+    let Some(session) = session else {
+        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+    };
+    let page = GraphiQLSource::build()
+        .endpoint("/graphql")
+        .header(pages::CSRF_HEADER, &session.csrf_token)
+        .finish();
+    // The page carries the session's token: never keep it in a shared cache.
+    Html(page)
+        .with_header(header::CACHE_CONTROL, "no-store")
+        .into_response()
 }
 
 #[handler]
@@ -341,11 +425,37 @@ async fn graphql(
     Data(ResponseCache(cache)): Data<&ResponseCache>,
     body: Body,
 ) -> Response {
+    if !is_json(request) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the GraphQL request as JSON with `Content-Type: application/json`".into(),
+        );
+    }
     let viewer = match authenticate(request, db, sessions).await {
-        Ok(viewer) => viewer,
+        Ok(Some(Caller {
+            viewer,
+            cookie_csrf: None,
+        })) => Some(viewer),
+        Ok(Some(Caller {
+            viewer,
+            cookie_csrf: Some(expected),
+        })) => {
+            let sent = request.header(pages::CSRF_HEADER).unwrap_or_default();
+            crate::services::sessions::csrf_matches(&expected, sent).then_some(viewer)
+        }
+        Ok(None) => None,
         Err(response) => return response,
     };
-    let bytes = match body.into_bytes_limit(MAX_BODY_BYTES).await {
+    let read = tokio::time::timeout(BODY_TIMEOUT, body.into_bytes_limit(MAX_BODY_BYTES)).await;
+    let Ok(read) = read else {
+        return request_error(
+            StatusCode::REQUEST_TIMEOUT,
+            "REQUEST_TIMEOUT",
+            format!("the request body took longer than {BODY_TIMEOUT:?} to arrive"),
+        );
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(poem::error::ReadBodyError::PayloadTooLarge) => {
             return request_error(
@@ -356,6 +466,17 @@ async fn graphql(
         }
         Err(err) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", err.to_string()),
     };
+    let nesting_limit = guard::MAX_VALUE_NESTING + 2;
+    if guard::json_nesting(&bytes, nesting_limit) > nesting_limit {
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_INPUT",
+            format!(
+                "variables nest lists and objects deeper than {} levels",
+                guard::MAX_VALUE_NESTING
+            ),
+        );
+    }
     let value: Value = match serde_json::from_slice(&bytes) {
         Ok(value) => value,
         Err(err) => {
@@ -435,6 +556,16 @@ async fn graphql(
         }
     }
     graphql_answer(body, "miss")
+}
+
+/// Whether the request says its body is JSON. Bodies sent as `text/plain`, form-encoded or
+/// multipart are refused: a page on another site can make a visitor's browser send those without
+/// asking, but not `application/json`.
+fn is_json(request: &Request) -> bool {
+    request
+        .header(header::CONTENT_TYPE)
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Whether every operation in the document is a query (no mutation or subscription).
@@ -523,41 +654,6 @@ fn client_addr(remote: &RemoteAddr) -> Option<ClientAddr> {
     remote
         .as_socket_addr()
         .map(|addr| ClientAddr(addr.ip().to_string()))
-}
-
-/// GraphQL subscriptions over a websocket (graphql-transport-ws or graphql-ws). A token may be
-/// passed in the `connection_init` payload as `{"Authorization": "Bearer …"}`.
-#[handler]
-async fn graphql_ws(
-    Data(schema): Data<&AppSchema>,
-    Data(db): Data<&DatabaseConnection>,
-    Data(sessions): Data<&Arc<Sessions>>,
-    protocol: GraphQLProtocol,
-    websocket: WebSocket,
-) -> impl IntoResponse {
-    let schema = schema.clone();
-    let db = db.clone();
-    let sessions = sessions.clone();
-    websocket
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |payload: Value| async move {
-                    let mut data = async_graphql::Data::default();
-                    let header = payload
-                        .get("Authorization")
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(Value::as_str);
-                    if let Some(header) = header {
-                        let token =
-                            bearer(header).ok_or_else(|| crate::Error::Unauthenticated.extend())?;
-                        let viewer = sessions.viewer(&db, token).await.map_err(|e| e.extend())?;
-                        data.insert(viewer);
-                    }
-                    Ok(data)
-                })
-                .serve()
-        })
 }
 
 /// Errors raised by parsing, validation and limits carry no code of their own: they are all

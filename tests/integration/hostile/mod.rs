@@ -1,0 +1,33 @@
+//! Hostile input: one module per class of attack found by the outside test (issue 13). Each test
+//! asserts the refusal, that the service still answers `/healthz` within a second while the
+//! attack runs, and that nothing changed.
+
+mod archimate;
+mod sessions;
+
+mod connections;
+mod dates;
+mod graphql;
+mod renders;
+
+use std::time::Duration;
+
+use crate::TestApp;
+
+/// Asserts that `/healthz` answers 200 within a second.
+pub async fn assert_healthy(app: &TestApp) {
+    let started = std::time::Instant::now();
+    let response = tokio::time::timeout(
+        Duration::from_secs(1),
+        app.client.get(format!("{}/healthz", app.address)).send(),
+    )
+    .await
+    .expect("/healthz answers within a second")
+    .expect("/healthz answers");
+    assert_eq!(
+        response.status(),
+        200,
+        "/healthz after {:?}",
+        started.elapsed()
+    );
+}
