@@ -27,32 +27,11 @@ pub struct Site {
     pub secure_cookies: bool,
 }
 
-/// The language of a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Vietnamese, the default.
-    #[default]
-    Vi,
-    /// English, with `lang=en`.
-    En,
-}
+pub use reports::model::Lang;
 
-impl Lang {
-    /// `en` gives English; anything else Vietnamese.
-    pub fn parse(value: Option<&str>) -> Self {
-        match value {
-            Some(value) if value.trim().eq_ignore_ascii_case("en") => Lang::En,
-            _ => Lang::Vi,
-        }
-    }
-
-    /// The language's code, as in `<html lang>` and `?lang=`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
+/// The language a page asks for with `lang`: English for `en`, Vietnamese otherwise.
+pub fn page_lang(value: Option<&str>) -> Lang {
+    value.and_then(Lang::parse).unwrap_or_default()
 }
 
 /// The value of one cookie of a request.
@@ -62,10 +41,10 @@ pub fn cookie<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| key.trim() == name)
-        .map(|(_, value)| value.trim().trim_matches('"'))
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .and_then(|cookie| cookie.value_raw())
         .filter(|value| !value.is_empty())
 }
 
@@ -175,8 +154,8 @@ mod tests {
 
     #[test]
     fn languages_default_to_vietnamese() {
-        assert_eq!(Lang::parse(None), Lang::Vi);
-        assert_eq!(Lang::parse(Some("EN")), Lang::En);
-        assert_eq!(Lang::parse(Some("fr")), Lang::Vi);
+        assert_eq!(page_lang(None), Lang::Vi);
+        assert_eq!(page_lang(Some("EN")), Lang::En);
+        assert_eq!(page_lang(Some("fr")), Lang::Vi);
     }
 }

@@ -14,7 +14,9 @@ use poem::web::Data;
 use poem::{handler, Body, Request, Response};
 use sea_orm::DatabaseConnection;
 
-use super::{cookie, safe_next, see_other, Lang, Site, CSRF_COOKIE, SESSION_COOKIE};
+use cookie::SameSite;
+
+use super::{cookie, page_lang, safe_next, see_other, Lang, Site, CSRF_COOKIE, SESSION_COOKIE};
 use crate::services::sessions::{self, BrowserSession, Sessions};
 
 /// Largest sign-in or sign-out form accepted, in bytes.
@@ -69,12 +71,10 @@ const EN: Texts = Texts {
     forbidden: "The form has expired or is not valid, so nothing was changed. Reload the page and try again.",
 };
 
-impl Lang {
-    fn texts(self) -> &'static Texts {
-        match self {
-            Lang::Vi => &VI,
-            Lang::En => &EN,
-        }
+fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Vi => &VI,
+        Lang::En => &EN,
     }
 }
 
@@ -141,17 +141,24 @@ fn html(status: StatusCode, page: askama::Result<String>) -> Response {
 /// The 403 page for a form post whose anti-forgery token is missing or wrong.
 pub fn forbidden(lang: Lang) -> Response {
     let page = ForbiddenPage {
-        t: lang.texts(),
+        t: texts(lang),
         signed_in: None,
-        switch_href: format!("/login?lang={}", lang.texts().other_lang),
+        switch_href: format!("/login?lang={}", texts(lang).other_lang),
     };
     html(StatusCode::FORBIDDEN, page.render())
 }
 
 /// A `Set-Cookie` value.
-fn set_cookie(name: &str, value: &str, max_age: u64, same_site: &str, site: Site) -> String {
-    let secure = if site.secure_cookies { "; Secure" } else { "" };
-    format!("{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite={same_site}{secure}")
+fn set_cookie(name: &str, value: &str, max_age: u64, same_site: SameSite, site: Site) -> String {
+    let max_age = i64::try_from(max_age).unwrap_or(i64::MAX);
+    cookie::Cookie::build((name, value))
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .path("/")
+        .http_only(true)
+        .same_site(same_site)
+        .secure(site.secure_cookies)
+        .build()
+        .to_string()
 }
 
 /// The browser session of a request's cookie, `None` without a live one.
@@ -222,7 +229,7 @@ async fn login_form(
         }
     };
     let page = LoginPage {
-        t: lang.texts(),
+        t: texts(lang),
         next,
         csrf: &csrf,
         username,
@@ -232,13 +239,13 @@ async fn login_form(
             .map(|s| (s.viewer.username.as_str(), s.csrf_token.as_str())),
         switch_href: format!(
             "/login?lang={}&next={}",
-            lang.texts().other_lang,
+            texts(lang).other_lang,
             super::encode_query_value(next)
         ),
     };
     let mut response = html(status, page.render());
     if fresh {
-        let value = set_cookie(CSRF_COOKIE, &csrf, 2 * 3600, "Strict", site);
+        let value = set_cookie(CSRF_COOKIE, &csrf, 2 * 3600, SameSite::Strict, site);
         if let Ok(value) = header::HeaderValue::from_str(&value) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -255,7 +262,7 @@ pub async fn login_page(
     Data(site): Data<&Site>,
 ) -> Response {
     let pairs: Vec<(String, String)> = request.params().unwrap_or_default();
-    let lang = Lang::parse(field(&pairs, "lang"));
+    let lang = page_lang(field(&pairs, "lang"));
     let next = safe_next(field(&pairs, "next"));
     login_form(
         request,
@@ -284,9 +291,9 @@ pub async fn login(
 ) -> Response {
     let query: Vec<(String, String)> = request.params().unwrap_or_default();
     let Some(fields) = form_fields(body).await else {
-        return forbidden(Lang::parse(field(&query, "lang")));
+        return forbidden(page_lang(field(&query, "lang")));
     };
-    let lang = Lang::parse(field(&fields, "lang").or(field(&query, "lang")));
+    let lang = page_lang(field(&fields, "lang").or(field(&query, "lang")));
     let expected = form_cookie_token(request).unwrap_or_default();
     if !sessions::csrf_matches(expected, field(&fields, "csrf").unwrap_or_default()) {
         return forbidden(lang);
@@ -305,7 +312,13 @@ pub async fn login(
         Ok(issued) => {
             let mut response = see_other(&next);
             let max_age = sessions.session_ttl.as_secs();
-            let cookie = set_cookie(SESSION_COOKIE, &issued.refresh_token, max_age, "Lax", *site);
+            let cookie = set_cookie(
+                SESSION_COOKIE,
+                &issued.refresh_token,
+                max_age,
+                SameSite::Lax,
+                *site,
+            );
             match header::HeaderValue::from_str(&cookie) {
                 Ok(value) => {
                     response.headers_mut().append(header::SET_COOKIE, value);
@@ -361,7 +374,7 @@ pub async fn logout(
     Data(site): Data<&Site>,
 ) -> Response {
     let fields = form_fields(body).await.unwrap_or_default();
-    let lang = Lang::parse(field(&fields, "lang"));
+    let lang = page_lang(field(&fields, "lang"));
     let session = match session_of(request, db, sessions).await {
         Ok(session) => session,
         Err(err) => {
@@ -388,7 +401,7 @@ pub async fn logout(
         }
     }
     let mut response = see_other("/");
-    let cleared = set_cookie(SESSION_COOKIE, "", 0, "Lax", *site);
+    let cleared = set_cookie(SESSION_COOKIE, "", 0, SameSite::Lax, *site);
     if let Ok(value) = header::HeaderValue::from_str(&cleared) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
