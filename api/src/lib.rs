@@ -5,6 +5,7 @@
 //! as-of dates) → `entities` (sea-orm models) → the database. `startup` wires these together
 //! for the binary and for the integration tests; `config` is the one place settings come from.
 
+pub mod assets;
 pub mod auth;
 pub mod backup;
 pub mod cli;

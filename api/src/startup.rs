@@ -184,19 +184,23 @@ impl Application {
         let schema = graphql::build_schema(SchemaDeps {
             db: self.db.clone(),
             sessions: self.sessions.clone(),
-            events: self.events,
-            figures: self.figures,
+            events: self.events.clone(),
+            figures: self.figures.clone(),
             read_policy: self.read_policy,
         });
         let renders = Renders::new(self.limits.max_renders, self.limits.render_wait);
         let app = http::routes(
             schema,
-            self.db,
-            self.sessions,
-            self.read_policy,
-            responses,
-            renders,
-            self.site,
+            http::Shared {
+                db: self.db,
+                sessions: self.sessions,
+                events: self.events,
+                figures: self.figures,
+                read_policy: self.read_policy,
+                responses,
+                renders,
+                site: self.site,
+            },
         );
         server::serve(self.listener, app, self.limits, shutdown_signal()).await;
         Ok(())

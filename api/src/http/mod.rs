@@ -15,7 +15,6 @@ mod ws;
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use poem::http::{header, StatusCode};
 use poem::web::{Data, Html, Path, RemoteAddr};
@@ -26,6 +25,7 @@ use serde_json::{json, Value};
 use crate::graphql::{guard, AppSchema, ClientAddr, ReadPolicy};
 use crate::pages::{self, Site};
 use crate::services::access::Viewer;
+use crate::services::events::Events;
 use crate::services::figures::{self, Figures, ResponseKey};
 use crate::services::renders::Renders;
 use crate::services::sessions::Sessions;
@@ -51,19 +51,25 @@ const MAX_CACHED_ANSWER: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct ResponseCache(pub Option<Figures>);
 
+/// What every route shares: the database and the services' state.
+#[derive(Clone)]
+pub struct Shared {
+    pub db: DatabaseConnection,
+    pub sessions: Arc<Sessions>,
+    pub events: Events,
+    pub figures: Figures,
+    pub read_policy: ReadPolicy,
+    pub responses: ResponseCache,
+    pub renders: Renders,
+    pub site: Site,
+}
+
 /// The service's routes.
-pub fn routes(
-    schema: AppSchema,
-    db: DatabaseConnection,
-    sessions: Arc<Sessions>,
-    read_policy: ReadPolicy,
-    responses: ResponseCache,
-    renders: Renders,
-    site: Site,
-) -> impl poem::Endpoint {
-    Route::new()
+pub fn routes(schema: AppSchema, shared: Shared) -> impl poem::Endpoint {
+    let route = Route::new()
         .at("/", get(dashboard).around(read_guard))
         .at("/healthz", get(healthz))
+        .at("/assets/:name", get(crate::assets::serve))
         .at(
             "/login",
             get(pages::signin::login_page).post(pages::signin::login),
@@ -85,14 +91,17 @@ pub fn routes(
             "/reports/snapshots/:id/:name",
             get(snapshot_file).around(read_guard),
         )
-        .at("/feeds/changes.atom", get(changes_feed).around(read_guard))
+        .at("/feeds/changes.atom", get(changes_feed).around(read_guard));
+    pages::workspace::routes(route)
         .data(schema)
-        .data(db)
-        .data(sessions)
-        .data(read_policy)
-        .data(responses)
-        .data(renders)
-        .data(site)
+        .data(shared.db)
+        .data(shared.sessions)
+        .data(shared.events)
+        .data(shared.figures)
+        .data(shared.read_policy)
+        .data(shared.responses)
+        .data(shared.renders)
+        .data(shared.site)
 }
 
 /// The token of an `Authorization: Bearer …` value.
@@ -404,12 +413,9 @@ async fn graphiql(
         return pages::redirect_to_sign_in(request);
     }
     let Some(session) = session else {
-        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+        return Html(crate::assets::graphiql_html(None)).into_response();
     };
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .header(pages::CSRF_HEADER, &session.csrf_token)
-        .finish();
+    let page = crate::assets::graphiql_html(Some(&session.csrf_token));
     // The page carries the session's token: never keep it in a shared cache.
     Html(page)
         .with_header(header::CACHE_CONTROL, "no-store")

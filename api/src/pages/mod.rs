@@ -7,6 +7,7 @@
 //! `?lang=en`. Handlers stay thin: the rules live in `crate::services`.
 
 pub mod signin;
+pub mod workspace;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use poem::http::{header, StatusCode};
