@@ -108,6 +108,15 @@ pub struct LimitArgs {
     #[arg(long, env = "EGOV_RENDER_WAIT_SECONDS", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(0..=120))]
     pub render_wait_seconds: u32,
+    /// Largest file attached to a report, in MiB (the whole report may be this times
+    /// `--max-attachments` and is held in memory while it is checked).
+    #[arg(long, env = "EGOV_MAX_ATTACHMENT_MB", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub max_attachment_mb: u32,
+    /// Most files attached to one report.
+    #[arg(long, env = "EGOV_MAX_ATTACHMENTS", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attachments: u32,
 }
 
 /// The bounds of [`LimitArgs`], as durations and counts.
@@ -121,6 +130,8 @@ pub struct Limits {
     pub max_renders: usize,
     /// How long a download waits for a render slot.
     pub render_wait: Duration,
+    /// How many files a report may carry and how large each may be.
+    pub attachments: crate::services::attachments::Limits,
 }
 
 impl Default for Limits {
@@ -130,6 +141,7 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             max_renders: 2,
             render_wait: Duration::from_secs(5),
+            attachments: crate::services::attachments::Limits::default(),
         }
     }
 }
@@ -141,6 +153,10 @@ impl From<LimitArgs> for Limits {
             header_timeout: Duration::from_secs(u64::from(args.header_timeout_seconds)),
             max_renders: args.max_renders as usize,
             render_wait: Duration::from_secs(u64::from(args.render_wait_seconds)),
+            attachments: crate::services::attachments::Limits::new(
+                args.max_attachment_mb,
+                args.max_attachments,
+            ),
         }
     }
 }
@@ -372,7 +388,7 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Whether whole GraphQL answers are cached.
     pub response_cache: bool,
-    /// Bounds on connections and renders.
+    /// Bounds on connections, renders and attachments.
     pub limits: Limits,
 }
 

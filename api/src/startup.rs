@@ -187,6 +187,7 @@ impl Application {
             events: self.events.clone(),
             figures: self.figures.clone(),
             read_policy: self.read_policy,
+            attachment_limits: self.limits.attachments,
         });
         let renders = Renders::new(self.limits.max_renders, self.limits.render_wait);
         let app = http::routes(
@@ -200,6 +201,7 @@ impl Application {
                 responses,
                 renders,
                 site: self.site,
+                attachment_limits: self.limits.attachments,
             },
         );
         server::serve(self.listener, app, self.limits, shutdown_signal()).await;

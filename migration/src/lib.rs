@@ -12,6 +12,7 @@ mod m20261127_000003_component_register;
 mod m20261127_000004_report_snapshots;
 mod m20261127_000005_shared_state;
 mod m20261127_000006_history_probes;
+mod m20261127_000007_attachments;
 
 pub use m20261127_000005_shared_state::{DATA_VERSION_SEQUENCE, DATA_VERSION_TABLE};
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_report_snapshots::Migration),
             Box::new(m20261127_000005_shared_state::Migration),
             Box::new(m20261127_000006_history_probes::Migration),
+            Box::new(m20261127_000007_attachments::Migration),
         ]
     }
 }

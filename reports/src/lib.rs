@@ -16,6 +16,7 @@ pub mod archimate;
 pub mod atom;
 pub mod charts;
 pub mod fonts;
+pub mod format;
 pub mod model;
 pub mod pdf;
 pub mod tables;

@@ -119,12 +119,18 @@ async function desktop() {
     );
     const title = await page.title();
     check(title.includes('681/KH-UBND'), 'page title names 681/KH-UBND', title);
-    const header = await page.locator('header').innerText();
-    check(header.includes('681/KH-UBND'), 'header names 681/KH-UBND', header.slice(0, 200));
+    const header = await page.locator('.masthead').innerText();
+    check(header.includes('681/KH-UBND'), 'masthead names 681/KH-UBND', header.slice(0, 200));
+    const frame = await page.locator('body > header').innerText();
+    check(
+      frame.includes('Đăng nhập') && frame.includes('English'),
+      'the shared header offers sign-in and English',
+      frame.slice(0, 200),
+    );
     check((await page.getAttribute('html', 'lang')) === 'vi', '<html lang="vi"> by default');
     check(
       header.includes('Số liệu tính đến ngày') && /\d{2}\/\d{2}\/\d{4}/.test(header),
-      'header gives the as-of date in Vietnamese (dd/mm/yyyy)',
+      'masthead gives the as-of date in Vietnamese (dd/mm/yyyy)',
       header.slice(0, 300),
     );
     check(
@@ -132,6 +138,34 @@ async function desktop() {
         (await page.locator('form[method="get"] select[name="lang"]').count()) === 1,
       'a plain GET form with the asOf date picker and the language',
     );
+
+    // One stylesheet under a hashed name, no inline styles or scripts (the CSP forbids them).
+    const sheets = await page.$$eval('link[rel="stylesheet"]', (ls) => ls.map((l) => l.getAttribute('href')));
+    check(
+      sheets.length === 1 && /^\/assets\/style\.[0-9a-f]+\.css$/.test(sheets[0]),
+      'one stylesheet, served under its content hash',
+      sheets.join(', '),
+    );
+    const inline = await page.evaluate(() => ({
+      styles: document.querySelectorAll('style, [style]').length,
+      scripts: document.querySelectorAll('script').length,
+    }));
+    check(inline.styles === 0 && inline.scripts === 0, 'no inline style and no script', JSON.stringify(inline));
+    const cardTop = await page.locator('.card').first().evaluate((el) => getComputedStyle(el).borderTopWidth);
+    check(cardTop === '4px', 'the stylesheet styles the dashboard (figure cards)', cardTop);
+
+    // Every task shown links to its own page, in the page's language.
+    const taskLinks = await page.$$eval('main a[href^="/tasks/"]', (as) => as.map((a) => a.getAttribute('href')));
+    const badTaskLinks = taskLinks.filter((href) => !/^\/tasks\/\d+\?lang=vi$/.test(href));
+    check(
+      taskLinks.length > 0 && badTaskLinks.length === 0,
+      `all ${taskLinks.length} task links point to /tasks/{number}?lang=vi`,
+      badTaskLinks.join(', '),
+    );
+    if (taskLinks.length > 0) {
+      const taskPage = await page.request.get(`${base}${taskLinks[0]}`, { headers: { accept: 'text/html' } });
+      check(taskPage.status() === 200, `${taskLinks[0]} opens the task's page`, `${taskPage.status()}`);
+    }
 
     const { count, broken } = await loadCharts(page);
     const srcs = await page.$$eval('figure.chart img', (imgs) => imgs.map((img) => img.getAttribute('src')));
@@ -151,7 +185,8 @@ async function desktop() {
 
     // Every download link carries the page's asOf and lang.
     const asOf = await page.inputValue('input[name="asOf"]');
-    const links = await page.$$eval('a[download]', (as) => as.map((a) => a.getAttribute('href')));
+    // (Frozen reports are fixed files and carry neither.)
+    const links = await page.$$eval('a[download]:not([href^="/reports/snapshots/"])', (as) => as.map((a) => a.getAttribute('href')));
     const stray = links.filter((href) => !href.includes(`asOf=${asOf}`) || !href.includes('lang=vi'));
     check(links.length >= 15 && stray.length === 0, `all ${links.length} download links carry asOf and lang`, stray.join(', '));
 
@@ -188,15 +223,30 @@ async function desktop() {
       'the English page is in English',
       body.slice(0, 200),
     );
-    const enLinks = await page.$$eval('a[download]', (as) => as.map((a) => a.getAttribute('href')));
+    const enLinks = await page.$$eval('a[download]:not([href^="/reports/snapshots/"])', (as) => as.map((a) => a.getAttribute('href')));
     check(enLinks.every((href) => href.includes('lang=en')), 'English download links carry lang=en');
     const { broken: enBroken } = await loadCharts(page);
     check(enBroken.length === 0, 'English chart images loaded', enBroken.join(', '));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const enShot = path.join(outDir, 'dashboard-desktop-en.png');
+    await page.screenshot({ path: enShot, fullPage: true });
+    console.log(`screenshot: ${enShot}`);
 
-    // A malformed date is refused by the service with BAD_INPUT.
-    const bad = await page.request.get(`${base}/?asOf=2017-13-45`);
+    // A malformed date is refused by the service with BAD_INPUT; a browser gets a page saying so.
+    const bad = await page.request.get(`${base}/?asOf=2017-13-45`, { headers: { accept: 'application/json' } });
     const badBody = await bad.text();
     check(bad.status() === 400 && badBody.includes('BAD_INPUT'), 'a malformed asOf gives 400 BAD_INPUT', `${bad.status()} ${badBody.slice(0, 120)}`);
+    const badPage = await page.goto(`${base}/?asOf=2017-13-45&lang=en`, { waitUntil: 'domcontentloaded' });
+    const badText = await page.locator('main').innerText();
+    check(
+      badPage?.status() === 400 && badText.includes('The input is not valid'),
+      'a browser asking for a malformed asOf gets a 400 page in its language',
+      `${badPage?.status()} ${badText.slice(0, 120)}`,
+    );
+    // That 400 is expected; the requests before it must all have succeeded.
+    const problems = browser.problems.filter((p) => !p.includes('asOf=2017-13-45'));
+    browser.problems.length = 0;
+    browser.problems.push(...problems);
 
     check(browser.problems.length === 0, 'every request the page made succeeded', browser.problems.join('; '));
     return loadMs;
@@ -238,6 +288,17 @@ async function phone() {
     const screenshot = path.join(outDir, 'dashboard-phone.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     console.log(`screenshot: ${screenshot}`);
+
+    // The same in English.
+    await page.goto(`${base}/?lang=en`, { waitUntil: 'domcontentloaded' });
+    const { broken: enBroken } = await loadCharts(page);
+    check(enBroken.length === 0, 'phone: English chart images loaded', enBroken.join(', '));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const enWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(enWidth <= PHONE.width, `phone: no horizontal overflow in English`, `scrollWidth ${enWidth}`);
+    const enShot = path.join(outDir, 'dashboard-phone-en.png');
+    await page.screenshot({ path: enShot, fullPage: true });
+    console.log(`screenshot: ${enShot}`);
     check(browser.problems.length === 0, 'phone: every request succeeded', browser.problems.join('; '));
   } finally {
     await browser.close();

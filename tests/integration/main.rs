@@ -5,6 +5,7 @@
 mod accounts;
 mod agencies;
 mod architecture;
+mod attachments;
 mod caching;
 mod durability;
 mod hostile;
@@ -23,7 +24,7 @@ mod subscriptions;
 mod synthetic;
 mod task_list;
 mod tasks;
-mod web_signin;
+mod web;
 
 pub use egov_tracker_tests::{app_test, codes, Backend, TestApp};
 pub use serde_json::{json, Value};

@@ -15,7 +15,9 @@ use entities::{
 use sea_orm::DatabaseConnection;
 
 use crate::error::Error;
-use crate::services::{agencies, architecture, clauses, kpis, register, reporting, tasks, users};
+use crate::services::{
+    agencies, architecture, attachments, clauses, kpis, register, reporting, tasks, users,
+};
 
 /// Loads rows for the GraphQL resolvers in batches.
 pub struct DbLoader {
@@ -203,6 +205,33 @@ by_owner!(
     architecture::clause_links_of_components,
     component_id
 );
+
+/// The attachments of one history entry (names, types, sizes, hashes; never the bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AttachmentsOfHistory(pub i32);
+
+impl Loader<AttachmentsOfHistory> for DbLoader {
+    type Value = Vec<attachments::AttachmentInfo>;
+    type Error = Arc<Error>;
+
+    async fn load(
+        &self,
+        keys: &[AttachmentsOfHistory],
+    ) -> Result<HashMap<AttachmentsOfHistory, Self::Value>, Self::Error> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let rows = attachments::of_history(&self.db, &ids)
+            .await
+            .map_err(Arc::new)?;
+        let mut map: HashMap<AttachmentsOfHistory, Self::Value> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            map.entry(AttachmentsOfHistory(row.history_id))
+                .or_default()
+                .push(row);
+        }
+        Ok(map)
+    }
+}
 
 /// Lettered items of a numbered clause, keyed by the parent's code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

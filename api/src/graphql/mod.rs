@@ -29,6 +29,7 @@ pub use query::QueryRoot;
 pub use scalars::Date;
 pub use subscription::SubscriptionRoot;
 
+use crate::services::attachments;
 use crate::services::events::Events;
 use crate::services::figures::Figures;
 use crate::services::sessions::Sessions;
@@ -55,6 +56,8 @@ pub struct SchemaDeps {
     pub events: Events,
     pub figures: Figures,
     pub read_policy: ReadPolicy,
+    /// How many files `updateTaskStatus` may carry and how large each may be.
+    pub attachment_limits: attachments::Limits,
 }
 
 /// The schema with its database connection, sessions, event feed and loaders.
@@ -70,6 +73,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
         .data(deps.events)
         .data(deps.figures)
         .data(deps.read_policy)
+        .data(deps.attachment_limits)
         .finish()
 }
 

@@ -13,6 +13,7 @@ use super::types::{
     User, UserRole,
 };
 use super::Date;
+use crate::services::attachments;
 use crate::services::events::Events;
 use crate::services::figures::Figures;
 use crate::services::kpis::{self, NewMeasurement};
@@ -47,6 +48,27 @@ pub struct UpdateTaskStatusInput {
     pub effective_on: Option<Date>,
     /// The task `version` the caller last read; a stale one is refused with CONFLICT.
     pub expected_version: Option<i32>,
+    /// Files for the report (sent as a GraphQL multipart request): PDF, PNG, JPEG, DOCX, XLSX,
+    /// ODT or ODS, by their contents; at most 5 of at most 20 MiB each unless configured
+    /// otherwise. Any other file refuses the whole report with BAD_INPUT.
+    pub attachments: Option<Vec<async_graphql::Upload>>,
+}
+
+/// The name and bytes of one uploaded file; its declared type is dropped.
+fn read_upload(ctx: &Context<'_>, upload: &async_graphql::Upload) -> Result<attachments::Upload> {
+    use async_graphql::ErrorExtensions;
+    use std::io::Read;
+    let unreadable = |err: std::io::Error| {
+        crate::Error::bad_input(format!("an attachment could not be read: {err}")).extend()
+    };
+    let value = upload.value(ctx).map_err(unreadable)?;
+    let file_name = value.filename.clone();
+    let mut bytes = Vec::new();
+    value
+        .into_read()
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    Ok(attachments::Upload { file_name, bytes })
 }
 
 /// A comment or evidence on a task.
@@ -348,13 +370,18 @@ impl MutationRoot {
             .into())
     }
 
-    /// Reports status and progress on an assignment. Agencies report on tasks they lead;
-    /// planners on any assignment; every accepted report is kept in the task's history.
+    /// Reports status and progress on an assignment, with any attachments. Agencies report on
+    /// tasks they lead; planners on any assignment; every accepted report is kept in the task's
+    /// history.
     async fn update_task_status(
         &self,
         ctx: &Context<'_>,
         input: UpdateTaskStatusInput,
     ) -> Result<Task> {
+        let mut uploads = Vec::new();
+        for upload in input.attachments.unwrap_or_default() {
+            uploads.push(read_upload(ctx, &upload)?);
+        }
         let report = StatusReport {
             plan_code: input.plan,
             task_number: input.task_number,
@@ -365,6 +392,8 @@ impl MutationRoot {
             evidence: input.evidence,
             effective_on: input.effective_on.map(|d| d.0),
             expected_version: input.expected_version,
+            attachments: uploads,
+            attachment_limits: *ctx.data::<attachments::Limits>()?,
         };
         let events = ctx.data::<Events>()?;
         let figures = ctx.data::<Figures>()?;

@@ -1,10 +1,13 @@
-//! HTTP routes: health check, GraphiQL, GraphQL over HTTP, exports and report downloads.
+//! HTTP routes: health check, GraphiQL, GraphQL over HTTP, exports, report downloads and
+//! attachments.
 //!
 //! `POST /graphql` reads the body itself rather than using the stock endpoint, so that it can
 //! refuse batched (array) requests and malformed JSON with a 400 and a JSON error, cap the body
 //! size, and make sure every GraphQL error carries a `code` extension. It also answers repeated
 //! requests from the cache of whole answers ([`ResponseCache`]), which is filed under the data
-//! version and so never outlives a write.
+//! version and so never outlives a write. Besides JSON it takes the GraphQL multipart request
+//! (`multipart/form-data` with `operations`, `map` and the files), which is how reports carry
+//! attachments; such a request must carry a header a cross-site form cannot send.
 //!
 //! A request is signed in by a bearer token or, from a browser, by the session cookie
 //! (`crate::pages`). The cookie alone opens read routes (they are GETs); for `POST /graphql` it
@@ -25,13 +28,15 @@ use serde_json::{json, Value};
 use crate::graphql::{guard, AppSchema, ClientAddr, ReadPolicy};
 use crate::pages::{self, Site};
 use crate::services::access::Viewer;
+use crate::services::attachments;
 use crate::services::events::Events;
 use crate::services::figures::{self, Figures, ResponseKey};
 use crate::services::renders::Renders;
 use crate::services::sessions::Sessions;
 use crate::services::{clock, downloads};
 
-/// Largest request body accepted, in bytes.
+/// Largest request body accepted, in bytes; a multipart request may be larger by its files
+/// (`attachments::Limits::body_bytes`).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Longest a client may take to send a request body.
@@ -62,12 +67,14 @@ pub struct Shared {
     pub responses: ResponseCache,
     pub renders: Renders,
     pub site: Site,
+    /// How many files a report may carry and how large each may be.
+    pub attachment_limits: attachments::Limits,
 }
 
 /// The service's routes.
 pub fn routes(schema: AppSchema, shared: Shared) -> impl poem::Endpoint {
     let route = Route::new()
-        .at("/", get(dashboard).around(read_guard))
+        .at("/", get(crate::dashboard::handler).around(read_guard))
         .at("/healthz", get(healthz))
         .at("/assets/:name", get(crate::assets::serve))
         .at(
@@ -91,7 +98,8 @@ pub fn routes(schema: AppSchema, shared: Shared) -> impl poem::Endpoint {
             "/reports/snapshots/:id/:name",
             get(snapshot_file).around(read_guard),
         )
-        .at("/feeds/changes.atom", get(changes_feed).around(read_guard));
+        .at("/feeds/changes.atom", get(changes_feed).around(read_guard))
+        .at("/attachments/:id/:name", get(attachment));
     pages::workspace::routes(route)
         .data(schema)
         .data(shared.db)
@@ -102,6 +110,7 @@ pub fn routes(schema: AppSchema, shared: Shared) -> impl poem::Endpoint {
         .data(shared.responses)
         .data(shared.renders)
         .data(shared.site)
+        .data(shared.attachment_limits)
 }
 
 /// The token of an `Authorization: Bearer …` value.
@@ -193,20 +202,6 @@ fn query_pairs(request: &Request) -> crate::error::Result<Vec<(String, String)>>
     request
         .params()
         .map_err(|_| crate::Error::bad_input("the query string is malformed"))
-}
-
-/// `GET /`: the leadership dashboard (server-rendered HTML).
-#[handler]
-async fn dashboard(request: &Request, Data(db): Data<&DatabaseConnection>) -> Response {
-    let page = async { crate::dashboard::page(db, &query_pairs(request)?).await }.await;
-    match page {
-        Ok(html) => Response::builder()
-            .status(StatusCode::OK)
-            .content_type("text/html; charset=utf-8")
-            .header(header::CACHE_CONTROL, "no-cache")
-            .body(html),
-        Err(err) => error_response(&err),
-    }
 }
 
 /// `GET /exports/architecture.xml`: the catalog in the ArchiMate exchange format.
@@ -310,6 +305,48 @@ async fn serve_snapshot_file(id: i32, name: &str, db: &DatabaseConnection) -> Re
             .header("x-content-sha256", file.sha256)
             .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
             .body(file.content),
+        Err(err) => error_response(&err),
+    }
+}
+
+/// `GET /attachments/{id}/{name}`: a file attached to a report, for signed-in users only (bearer
+/// token or session cookie; otherwise 401, or for a browser a redirect to sign in). The name in
+/// the path is only there for people and is not used. The file is always offered as a download
+/// under its stored name, with the type read from its bytes, `nosniff` and a sandboxing CSP, so
+/// a browser never renders it as part of this site.
+#[handler]
+async fn attachment(
+    request: &Request,
+    Path((id, _name)): Path<(String, String)>,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+) -> Response {
+    let viewer = match authenticate(request, db, sessions).await {
+        Ok(caller) => caller.map(|caller| caller.viewer),
+        Err(response) => return response,
+    };
+    if viewer.is_none() && pages::wants_html(request) {
+        return pages::redirect_to_sign_in(request);
+    }
+    let Ok(id) = id.parse::<i32>() else {
+        return match viewer {
+            Some(_) => error_response(&crate::Error::NotFound(format!("attachment {id:?}"))),
+            None => unauthenticated(),
+        };
+    };
+    match attachments::download(db, viewer.as_ref(), id).await {
+        Ok((info, bytes)) => Response::builder()
+            .status(StatusCode::OK)
+            .content_type(info.content_type.clone())
+            .header(header::CONTENT_DISPOSITION, info.content_disposition())
+            .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+            .header(
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox",
+            )
+            .header(header::CACHE_CONTROL, "private")
+            .header("x-content-sha256", info.sha256)
+            .body(bytes),
         Err(err) => error_response(&err),
     }
 }
@@ -422,6 +459,15 @@ async fn graphiql(
         .into_response()
 }
 
+/// How a `POST /graphql` body is encoded.
+enum Encoding {
+    /// `application/json`: one GraphQL request.
+    Json,
+    /// `multipart/form-data` as the GraphQL multipart request spec has it; the full content type
+    /// (with its boundary).
+    Multipart(String),
+}
+
 #[handler]
 async fn graphql(
     request: &Request,
@@ -429,13 +475,27 @@ async fn graphql(
     Data(db): Data<&DatabaseConnection>,
     Data(sessions): Data<&Arc<Sessions>>,
     Data(ResponseCache(cache)): Data<&ResponseCache>,
+    Data(limits): Data<&attachments::Limits>,
     body: Body,
 ) -> Response {
-    if !is_json(request) {
+    let Some(encoding) = encoding(request) else {
         return request_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",
-            "send the GraphQL request as JSON with `Content-Type: application/json`".into(),
+            "send the GraphQL request as JSON with `Content-Type: application/json` (or, with \
+             files, as a GraphQL multipart request)"
+                .into(),
+        );
+    };
+    if matches!(encoding, Encoding::Multipart(_)) && !cannot_come_from_a_form(request) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            format!(
+                "a multipart GraphQL request must carry `Authorization: Bearer …` or, from a \
+                 signed-in browser, the `{}` header",
+                pages::CSRF_HEADER
+            ),
         );
     }
     let viewer = match authenticate(request, db, sessions).await {
@@ -453,7 +513,11 @@ async fn graphql(
         Ok(None) => None,
         Err(response) => return response,
     };
-    let read = tokio::time::timeout(BODY_TIMEOUT, body.into_bytes_limit(MAX_BODY_BYTES)).await;
+    let limit = match encoding {
+        Encoding::Json => MAX_BODY_BYTES,
+        Encoding::Multipart(_) => limits.body_bytes(MAX_BODY_BYTES),
+    };
+    let read = tokio::time::timeout(BODY_TIMEOUT, body.into_bytes_limit(limit)).await;
     let Ok(read) = read else {
         return request_error(
             StatusCode::REQUEST_TIMEOUT,
@@ -467,68 +531,43 @@ async fn graphql(
             return request_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
-                format!("request body exceeds {MAX_BODY_BYTES} bytes"),
+                match encoding {
+                    Encoding::Json => format!("request body exceeds {limit} bytes"),
+                    Encoding::Multipart(_) => format!(
+                        "request body exceeds {limit} bytes (at most {} files of {} each)",
+                        limits.max_files,
+                        limits.describe_max_bytes()
+                    ),
+                },
             )
         }
         Err(err) => return request_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", err.to_string()),
     };
-    let nesting_limit = guard::MAX_VALUE_NESTING + 2;
-    if guard::json_nesting(&bytes, nesting_limit) > nesting_limit {
-        return request_error(
-            StatusCode::BAD_REQUEST,
-            "BAD_INPUT",
-            format!(
-                "variables nest lists and objects deeper than {} levels",
-                guard::MAX_VALUE_NESTING
-            ),
-        );
-    }
-    let value: Value = match serde_json::from_slice(&bytes) {
-        Ok(value) => value,
-        Err(err) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                format!("request body is not valid JSON: {err}"),
-            )
+    let (graphql_request, cached) = match encoding {
+        Encoding::Json => {
+            let (graphql_request, query) = match json_request(&bytes) {
+                Ok(parsed) => parsed,
+                Err(refusal) => return refusal.into_response(),
+            };
+            let cached = match cache {
+                Some(cache) => {
+                    CachedAnswer::look_up(cache, db, &bytes, query, viewer.as_ref()).await
+                }
+                None => None,
+            };
+            if let Some(hit) = cached.as_ref().and_then(CachedAnswer::hit) {
+                return graphql_answer(hit.to_string(), "hit");
+            }
+            (graphql_request, cached)
         }
+        // Uploads are for reports, which are never cached.
+        Encoding::Multipart(content_type) => match multipart_request(&content_type, &bytes).await {
+            Ok(graphql_request) => (graphql_request, None),
+            Err(refusal) => return refusal.into_response(),
+        },
     };
-    if value.is_array() {
-        return request_error(
-            StatusCode::BAD_REQUEST,
-            "BATCH_NOT_SUPPORTED",
-            "batched requests are not supported; send one operation per request".into(),
-        );
-    }
-    if !value.get("query").is_some_and(Value::is_string) {
-        return request_error(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            "request body must be a JSON object with a `query` string".into(),
-        );
-    }
-    let query = value
-        .get("query")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let graphql_request: async_graphql::Request = match serde_json::from_value(value) {
-        Ok(request) => request,
-        Err(err) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                format!("request body is not a GraphQL request: {err}"),
-            )
-        }
-    };
-    let cached = match cache {
-        Some(cache) => CachedAnswer::look_up(cache, db, &bytes, query, viewer.as_ref()).await,
-        None => None,
-    };
-    if let Some(hit) = cached.as_ref().and_then(CachedAnswer::hit) {
-        return graphql_answer(hit.to_string(), "hit");
-    }
+    // The uploads now hold their own copies of the files.
+    drop(bytes);
     let mut graphql_request = graphql_request;
     if let Some(viewer) = viewer {
         graphql_request = graphql_request.data(viewer);
@@ -564,14 +603,133 @@ async fn graphql(
     graphql_answer(body, "miss")
 }
 
-/// Whether the request says its body is JSON. Bodies sent as `text/plain`, form-encoded or
-/// multipart are refused: a page on another site can make a visitor's browser send those without
-/// asking, but not `application/json`.
-fn is_json(request: &Request) -> bool {
-    request
-        .header(header::CONTENT_TYPE)
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+/// Why a request body was refused: the status, code and message of its JSON error.
+struct Refusal(StatusCode, &'static str, String);
+
+impl Refusal {
+    fn into_response(self) -> Response {
+        request_error(self.0, self.1, self.2)
+    }
+}
+
+/// A JSON body as one GraphQL request and its query text; a 400 for deep, malformed or batched
+/// JSON or a body without a `query` string.
+fn json_request(bytes: &[u8]) -> Result<(async_graphql::Request, String), Refusal> {
+    let nesting_limit = guard::MAX_VALUE_NESTING + 2;
+    if guard::json_nesting(bytes, nesting_limit) > nesting_limit {
+        return Err(Refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_INPUT",
+            format!(
+                "variables nest lists and objects deeper than {} levels",
+                guard::MAX_VALUE_NESTING
+            ),
+        ));
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|err| {
+        Refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            format!("request body is not valid JSON: {err}"),
+        )
+    })?;
+    if value.is_array() {
+        return Err(batch_refused());
+    }
+    if !value.get("query").is_some_and(Value::is_string) {
+        return Err(Refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "request body must be a JSON object with a `query` string".into(),
+        ));
+    }
+    let query = value
+        .get("query")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let graphql_request = serde_json::from_value(value).map_err(|err| {
+        Refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            format!("request body is not a GraphQL request: {err}"),
+        )
+    })?;
+    Ok((graphql_request, query))
+}
+
+/// A GraphQL multipart request (`operations`, `map`, then the files) as one GraphQL request
+/// with its uploads; a 400 for a malformed or batched one. The body was already read within the
+/// cap, so the parser's own limits are set to the whole body: every file reaches the service,
+/// which refuses one too large with a message naming it.
+async fn multipart_request(
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<async_graphql::Request, Refusal> {
+    let options = async_graphql::http::MultipartOptions::default()
+        .max_file_size(bytes.len())
+        .max_num_files(1);
+    let parsed = async_graphql::http::receive_body(Some(content_type), bytes, options).await;
+    let graphql_request = match parsed {
+        Ok(graphql_request) => graphql_request,
+        Err(async_graphql::ParseRequestError::UnsupportedBatch) => return Err(batch_refused()),
+        Err(async_graphql::ParseRequestError::InvalidMultipart(cause)) => {
+            return Err(Refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("the multipart request is malformed: {cause}"),
+            ))
+        }
+        Err(err) => {
+            return Err(Refusal(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("the multipart request is not a GraphQL multipart request: {err}"),
+            ))
+        }
+    };
+    if graphql_request.query.trim().is_empty() {
+        return Err(Refusal(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the `operations` part must be a JSON object with a `query` string".into(),
+        ));
+    }
+    Ok(graphql_request)
+}
+
+fn batch_refused() -> Refusal {
+    Refusal(
+        StatusCode::BAD_REQUEST,
+        "BATCH_NOT_SUPPORTED",
+        "batched requests are not supported; send one operation per request".into(),
+    )
+}
+
+/// How the request says its body is encoded: JSON, or multipart for a request with files.
+/// Bodies sent as `text/plain` or form-encoded are refused: a page on another site can make a
+/// visitor's browser send those without asking, but not `application/json`. A cross-site form
+/// can send multipart too, which is why a multipart request must also pass
+/// [`cannot_come_from_a_form`].
+fn encoding(request: &Request) -> Option<Encoding> {
+    let value = request.header(header::CONTENT_TYPE)?;
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    if essence.eq_ignore_ascii_case("application/json") {
+        Some(Encoding::Json)
+    } else if essence.eq_ignore_ascii_case("multipart/form-data") {
+        Some(Encoding::Multipart(value.to_owned()))
+    } else {
+        None
+    }
+}
+
+/// Whether the request carries a header that a cross-site form cannot send (and that makes a
+/// cross-origin script ask first): a bearer token, or the browser's anti-forgery header.
+fn cannot_come_from_a_form(request: &Request) -> bool {
+    request.headers().contains_key(header::AUTHORIZATION)
+        || request
+            .header(pages::CSRF_HEADER)
+            .is_some_and(|value| !value.trim().is_empty())
 }
 
 /// Whether every operation in the document is a query (no mutation or subscription).

@@ -9,9 +9,13 @@
 pub mod signin;
 pub mod workspace;
 
+use askama::Template;
+use entities::UserRole;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use poem::http::{header, StatusCode};
 use poem::{Request, Response};
+
+use crate::services::sessions::BrowserSession;
 
 /// Name of the cookie holding a browser's session token.
 pub const SESSION_COOKIE: &str = "egov_session";
@@ -33,6 +37,211 @@ pub use reports::model::Lang;
 /// The language a page asks for with `lang`: English for `en`, Vietnamese otherwise.
 pub fn page_lang(value: Option<&str>) -> Lang {
     value.and_then(Lang::parse).unwrap_or_default()
+}
+
+/// The signed-in account as the header of every page shows it.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub username: String,
+    /// The session's anti-forgery token, for the sign-out form and every other form.
+    pub csrf: String,
+    pub role: UserRole,
+}
+
+impl SignedIn {
+    /// Whether the account belongs to an agency (and has a `/my` page).
+    pub fn is_agency(&self) -> bool {
+        self.role == UserRole::Agency
+    }
+
+    /// Whether the account is a DIC planner (and has the `/plan` page).
+    pub fn is_planner(&self) -> bool {
+        self.role == UserRole::Planner
+    }
+}
+
+impl From<&BrowserSession> for SignedIn {
+    fn from(session: &BrowserSession) -> Self {
+        Self {
+            username: session.viewer.username.clone(),
+            csrf: session.csrf_token.clone(),
+            role: session.viewer.role,
+        }
+    }
+}
+
+/// What the frame of every page (`base.html`) needs: the language, the signed-in account and
+/// the address of the same page in the other language.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub signed_in: Option<SignedIn>,
+    /// The same page in the other language.
+    pub switch_href: String,
+    /// The path of the page, for the sign-in link's `next`.
+    pub here: String,
+}
+
+impl Chrome {
+    /// The frame of the page at `path` (with `query`, without `lang`) for `session`.
+    pub fn new(lang: Lang, session: Option<&BrowserSession>, path: &str, query: &str) -> Self {
+        let other = match lang {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        };
+        let separator = if query.is_empty() { "" } else { "&" };
+        let here = if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
+        };
+        Self {
+            lang,
+            signed_in: session.map(SignedIn::from),
+            switch_href: format!("{path}?{query}{separator}lang={}", other.code()),
+            here,
+        }
+    }
+
+    /// The other language's code (`en` or `vi`).
+    pub fn other_lang(&self) -> &'static str {
+        self.lang.pick("en", "vi")
+    }
+
+    /// The other language's name, written in that language.
+    pub fn other_lang_name(&self) -> &'static str {
+        self.lang.pick("English", "Tiếng Việt")
+    }
+
+    /// The sign-in page, coming back here afterwards.
+    pub fn sign_in_href(&self) -> String {
+        format!(
+            "/login?lang={}&next={}",
+            self.lang.code(),
+            encode_query_value(&self.here)
+        )
+    }
+
+    /// `path` with this page's language.
+    pub fn link(&self, path: &str) -> String {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{separator}lang={}", self.lang.code())
+    }
+}
+
+/// An HTML response that no cache keeps and no frame shows, or a plain 500 when the template
+/// fails.
+pub fn html(status: StatusCode, page: askama::Result<String>) -> Response {
+    match page {
+        Ok(body) => Response::builder()
+            .status(status)
+            .content_type("text/html; charset=utf-8")
+            .header(header::CACHE_CONTROL, "no-store")
+            .header("x-content-type-options", "nosniff")
+            .header("x-frame-options", "DENY")
+            .header(
+                "content-security-policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+                 script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+            )
+            .body(body),
+        Err(err) => {
+            tracing::error!(error = %err, "rendering a page failed");
+            Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .content_type("text/plain; charset=utf-8")
+                .body("internal error")
+        }
+    }
+}
+
+/// A page saying why a request could not be served.
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    chrome: &'a Chrome,
+    title: &'a str,
+    detail: &'a str,
+}
+
+/// The HTTP status of a service error.
+pub fn status_of(err: &crate::Error) -> StatusCode {
+    match err {
+        crate::Error::BadInput(_) => StatusCode::BAD_REQUEST,
+        crate::Error::NotFound(_) => StatusCode::NOT_FOUND,
+        crate::Error::Unauthenticated | crate::Error::InvalidCredentials => {
+            StatusCode::UNAUTHORIZED
+        }
+        crate::Error::Forbidden(_) => StatusCode::FORBIDDEN,
+        crate::Error::Conflict(_) => StatusCode::CONFLICT,
+        crate::Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        crate::Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+        crate::Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// What went wrong, in the page's language: a heading by the error's kind and the service's
+/// own message (internal causes are logged, never shown).
+pub fn error_words(lang: Lang, err: &crate::Error) -> (&'static str, String) {
+    let title = match err {
+        crate::Error::BadInput(_) => lang.pick("Dữ liệu chưa hợp lệ", "The input is not valid"),
+        crate::Error::NotFound(_) => lang.pick("Không tìm thấy", "Not found"),
+        crate::Error::Unauthenticated | crate::Error::InvalidCredentials => {
+            lang.pick("Cần đăng nhập", "Sign-in required")
+        }
+        crate::Error::Forbidden(_) => lang.pick("Không có quyền", "Not allowed"),
+        crate::Error::Conflict(_) => lang.pick("Đã có cập nhật mới hơn", "Changed meanwhile"),
+        crate::Error::TooManyRequests | crate::Error::Busy(_) => lang.pick(
+            "Hệ thống đang bận, hãy thử lại sau",
+            "Busy; try again shortly",
+        ),
+        crate::Error::Internal(_) => lang.pick("Lỗi hệ thống", "Internal error"),
+    };
+    let detail = match err {
+        crate::Error::Internal(cause) => {
+            tracing::error!(error = ?cause, "a page failed");
+            lang.pick(
+                "Yêu cầu không thực hiện được. Hãy thử lại sau.",
+                "The request could not be completed. Try again later.",
+            )
+            .to_owned()
+        }
+        other => other.to_string(),
+    };
+    (title, detail)
+}
+
+/// The page for a service error, with its status.
+pub fn error_page(chrome: &Chrome, err: &crate::Error) -> Response {
+    let (title, detail) = error_words(chrome.lang, err);
+    let page = MessagePage {
+        chrome,
+        title,
+        detail: &detail,
+    };
+    html(status_of(err), page.render())
+}
+
+/// Largest url-encoded form accepted, in bytes.
+pub const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// The decoded fields of a url-encoded form body; `None` when it is too large or cannot be
+/// read.
+pub async fn form_fields(body: poem::Body) -> Option<Vec<(String, String)>> {
+    let bytes = body.into_bytes_limit(MAX_FORM_BYTES).await.ok()?;
+    Some(
+        form_urlencoded::parse(&bytes)
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect(),
+    )
+}
+
+/// The first value of the field `name`.
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
 }
 
 /// The value of one cookie of a request.

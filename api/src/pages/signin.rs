@@ -16,67 +16,11 @@ use sea_orm::DatabaseConnection;
 
 use cookie::SameSite;
 
-use super::{cookie, page_lang, safe_next, see_other, Lang, Site, CSRF_COOKIE, SESSION_COOKIE};
+use super::{
+    cookie, field, form_fields, html, page_lang, safe_next, see_other, Chrome, Lang, Site,
+    CSRF_COOKIE, SESSION_COOKIE,
+};
 use crate::services::sessions::{self, BrowserSession, Sessions};
-
-/// Largest sign-in or sign-out form accepted, in bytes.
-const MAX_FORM_BYTES: usize = 16 * 1024;
-
-/// The words of the sign-in pages in one language.
-struct Texts {
-    lang: &'static str,
-    other_lang: &'static str,
-    other_lang_name: &'static str,
-    site: &'static str,
-    title: &'static str,
-    username: &'static str,
-    password: &'static str,
-    submit: &'static str,
-    signed_in_as: &'static str,
-    sign_out: &'static str,
-    back: &'static str,
-    forbidden_title: &'static str,
-    forbidden: &'static str,
-}
-
-const VI: Texts = Texts {
-    lang: "vi",
-    other_lang: "en",
-    other_lang_name: "English",
-    site: "Theo dõi Kế hoạch Chính quyền điện tử tỉnh Hải Dương",
-    title: "Đăng nhập",
-    username: "Tên đăng nhập",
-    password: "Mật khẩu",
-    submit: "Đăng nhập",
-    signed_in_as: "Đang đăng nhập:",
-    sign_out: "Đăng xuất",
-    back: "Về trang chủ",
-    forbidden_title: "Yêu cầu bị từ chối",
-    forbidden: "Biểu mẫu đã hết hạn hoặc không hợp lệ, nên không có thay đổi nào được thực hiện. Hãy tải lại trang và thử lại.",
-};
-
-const EN: Texts = Texts {
-    lang: "en",
-    other_lang: "vi",
-    other_lang_name: "Tiếng Việt",
-    site: "Hải Dương e-Government Plan Tracker",
-    title: "Sign in",
-    username: "Username",
-    password: "Password",
-    submit: "Sign in",
-    signed_in_as: "Signed in as",
-    sign_out: "Sign out",
-    back: "Back to the home page",
-    forbidden_title: "Request refused",
-    forbidden: "The form has expired or is not valid, so nothing was changed. Reload the page and try again.",
-};
-
-fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::Vi => &VI,
-        Lang::En => &EN,
-    }
-}
 
 /// A failed sign-in, as shown above the form.
 fn failure_message(lang: Lang, err: &crate::Error) -> &'static str {
@@ -98,52 +42,24 @@ fn failure_message(lang: Lang, err: &crate::Error) -> &'static str {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
-    t: &'static Texts,
+    chrome: Chrome,
     next: &'a str,
     csrf: &'a str,
     username: &'a str,
     error: Option<&'a str>,
-    /// The signed-in account and its session's anti-forgery token, for the sign-out button.
-    signed_in: Option<(&'a str, &'a str)>,
-    /// The same page in the other language.
-    switch_href: String,
 }
 
 /// The page answering a form post without a valid anti-forgery token.
 #[derive(Template)]
 #[template(path = "forbidden.html")]
 struct ForbiddenPage {
-    t: &'static Texts,
-    signed_in: Option<(&'static str, &'static str)>,
-    switch_href: String,
-}
-
-/// An HTML response, or a plain 500 when the template fails.
-fn html(status: StatusCode, page: askama::Result<String>) -> Response {
-    match page {
-        Ok(body) => Response::builder()
-            .status(status)
-            .content_type("text/html; charset=utf-8")
-            .header(header::CACHE_CONTROL, "no-store")
-            .header("x-content-type-options", "nosniff")
-            .header("x-frame-options", "DENY")
-            .body(body),
-        Err(err) => {
-            tracing::error!(error = %err, "rendering a page failed");
-            Response::builder()
-                .status(StatusCode::INTERNAL_SERVER_ERROR)
-                .content_type("text/plain; charset=utf-8")
-                .body("internal error")
-        }
-    }
+    chrome: Chrome,
 }
 
 /// The 403 page for a form post whose anti-forgery token is missing or wrong.
 pub fn forbidden(lang: Lang) -> Response {
     let page = ForbiddenPage {
-        t: texts(lang),
-        signed_in: None,
-        switch_href: format!("/login?lang={}", texts(lang).other_lang),
+        chrome: Chrome::new(lang, None, "/login", ""),
     };
     html(StatusCode::FORBIDDEN, page.render())
 }
@@ -175,23 +91,6 @@ pub async fn session_of(
         Err(crate::Error::Internal(err)) => Err(crate::Error::Internal(err)),
         Err(_) => Ok(None),
     }
-}
-
-/// The decoded fields of a form body; `None` when it is too large or cannot be read.
-async fn form_fields(body: Body) -> Option<Vec<(String, String)>> {
-    let bytes = body.into_bytes_limit(MAX_FORM_BYTES).await.ok()?;
-    Some(
-        form_urlencoded::parse(&bytes)
-            .map(|(key, value)| (key.into_owned(), value.into_owned()))
-            .collect(),
-    )
-}
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    fields
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
 }
 
 /// A well-formed double-submit token from the `egov_csrf` cookie.
@@ -228,20 +127,13 @@ async fn login_form(
             None
         }
     };
+    let query = format!("next={}", super::encode_query_value(next));
     let page = LoginPage {
-        t: texts(lang),
+        chrome: Chrome::new(lang, session.as_ref(), "/login", &query),
         next,
         csrf: &csrf,
         username,
         error,
-        signed_in: session
-            .as_ref()
-            .map(|s| (s.viewer.username.as_str(), s.csrf_token.as_str())),
-        switch_href: format!(
-            "/login?lang={}&next={}",
-            texts(lang).other_lang,
-            super::encode_query_value(next)
-        ),
     };
     let mut response = html(status, page.render());
     if fresh {

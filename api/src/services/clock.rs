@@ -5,7 +5,7 @@
 //! goes through [`parse_date`] or [`check_date`]: a date far in the future would make recurring
 //! tasks unfold into hundreds of thousands of periods.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Offset, Utc};
 
 use crate::error::{Error, Result};
 
@@ -22,6 +22,11 @@ const fn date(year: i32, month: u32, day: u32) -> NaiveDate {
         Some(date) => date,
         None => panic!("a valid calendar date"),
     }
+}
+
+/// Vietnam's time zone (UTC+7), for showing when something was recorded.
+pub fn vietnam() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt((VIETNAM_OFFSET_HOURS * 3600) as i32).unwrap_or(Utc.fix())
 }
 
 /// Today's date in Vietnam.

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entities::{report_snapshot, task, task_history};
 use reports::atom::{Entry, Feed};
-use reports::model::{Lang, Status};
+use reports::model::Lang;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -17,13 +17,7 @@ use crate::error::Result;
 pub const FEED_SIZE: u64 = 100;
 
 fn status_label(status: entities::TaskStatus) -> &'static str {
-    let status = match status {
-        entities::TaskStatus::NotStarted => Status::NotStarted,
-        entities::TaskStatus::InProgress => Status::InProgress,
-        entities::TaskStatus::Completed => Status::Completed,
-        entities::TaskStatus::Blocked => Status::Blocked,
-    };
-    status.label(Lang::Vi)
+    super::report_data::status(status).label(Lang::Vi)
 }
 
 /// The feed as of now: the province's plan's latest reports and frozen reports.

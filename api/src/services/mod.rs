@@ -8,6 +8,7 @@ pub mod access;
 pub mod agencies;
 pub mod architecture;
 pub mod asof;
+pub mod attachments;
 pub mod clauses;
 pub mod clock;
 pub mod downloads;
@@ -27,6 +28,7 @@ pub mod snapshots;
 pub mod states;
 pub mod tasks;
 pub mod users;
+pub mod workspace;
 
 /// Defines `pub async fn $name(db, ids)` returning every row of `$module` whose `$column` is one
 /// of `ids`: the batch fetches behind the GraphQL DataLoaders.

@@ -41,7 +41,8 @@ pub fn level_name(level: AgencyLevel) -> Text {
     }
 }
 
-fn status(status: TaskStatus) -> model::Status {
+/// A task status as the reports name it.
+pub fn status(status: TaskStatus) -> model::Status {
     match status {
         TaskStatus::NotStarted => model::Status::NotStarted,
         TaskStatus::InProgress => model::Status::InProgress,

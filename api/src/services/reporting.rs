@@ -5,6 +5,11 @@
 //! write lock: SQLite's database lock, PostgreSQL's row lock), so concurrent reports on a task
 //! are applied one after another and none is lost; with `expected_version`, a stale report
 //! changes nothing and fails with `CONFLICT`.
+//!
+//! A report may carry attachments: every file is checked (count, size, type from the bytes)
+//! before the transaction starts, so a refused file refuses the whole report and nothing is
+//! stored; accepted files are stored in the same transaction as the history entry
+//! (`attachments`).
 
 use chrono::{NaiveDate, Utc};
 use entities::rollup::rollup;
@@ -18,6 +23,7 @@ use sea_orm::{
 };
 
 use super::access::{signed_in, Viewer};
+use super::attachments::{self, Upload};
 use super::events::{Events, TaskStatusChanged};
 use super::figures::{self, Figures};
 use super::{agencies, clock, fetch_by, plan, tasks};
@@ -43,6 +49,13 @@ pub struct StatusReport {
     /// When it really happened; defaults to today in Vietnam.
     pub effective_on: Option<NaiveDate>,
     pub expected_version: Option<i32>,
+    /// Files attached to the report (the scanned decision, the minutes, a screenshot); their
+    /// declared types are ignored.
+    pub attachments: Vec<Upload>,
+    /// The limits `attachments` are checked against: the configured ones
+    /// (`Config::limits.attachments`, `Data<&attachments::Limits>` in HTTP handlers);
+    /// `Default` is the built-in 20 MiB × 5.
+    pub attachment_limits: attachments::Limits,
 }
 
 /// Checks an evidence reference: a web address, or an official document number such as
@@ -193,7 +206,7 @@ async fn reporting_assignment(
     }
 }
 
-/// Applies a status report and returns the task as it now stands.
+/// Applies a status report, with its attachments, and returns the task as it now stands.
 pub async fn update_task_status(
     db: &DatabaseConnection,
     events: &Events,
@@ -222,6 +235,7 @@ pub async fn update_task_status(
             "effectiveOn {effective_on} is before the plan was issued ({issued_on})"
         )));
     }
+    let files = attachments::check(report.attachments, &report.attachment_limits).await?;
 
     let txn = db.begin().await?;
     let mut bump = task::Entity::update_many()
@@ -297,9 +311,11 @@ pub async fn update_task_status(
         task_version: Set(version),
         ..Default::default()
     };
-    task_history::Entity::insert(entry)
-        .exec_without_returning(&txn)
-        .await?;
+    let history_id = task_history::Entity::insert(entry)
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+    attachments::store(&txn, history_id, files).await?;
     let event = TaskStatusChanged {
         task_id: task.id,
         task_number: task.number,

@@ -14,15 +14,16 @@ use std::time::Duration;
 
 use crate::TestApp;
 
-/// Asserts that `/healthz` answers 200 within a second.
+/// Asserts that `/healthz` answers 200 within five seconds: a stalled service never answers,
+/// and a busy two-core CI machine may take more than one.
 pub async fn assert_healthy(app: &TestApp) {
     let started = std::time::Instant::now();
     let response = tokio::time::timeout(
-        Duration::from_secs(1),
+        Duration::from_secs(5),
         app.client.get(format!("{}/healthz", app.address)).send(),
     )
     .await
-    .expect("/healthz answers within a second")
+    .expect("/healthz answers within five seconds")
     .expect("/healthz answers");
     assert_eq!(
         response.status(),

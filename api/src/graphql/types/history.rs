@@ -6,8 +6,9 @@ use entities::{task_comment, task_history};
 
 use super::{Agency, Task, TaskStatus};
 use crate::graphql::context::viewer;
-use crate::graphql::loaders::{self, AgencyById, TaskById, UserById};
+use crate::graphql::loaders::{self, AgencyById, AttachmentsOfHistory, TaskById, UserById};
 use crate::graphql::Date;
+use crate::services::attachments::AttachmentInfo;
 use crate::services::events::TaskStatusChanged;
 
 /// Who made a change, shown only to signed-in readers: the plan is public, its authors are not.
@@ -30,6 +31,8 @@ async fn agency(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Agency>> {
 #[graphql(complex)]
 pub struct HistoryEntry {
     #[graphql(skip)]
+    pub id: i32,
+    #[graphql(skip)]
     pub agency_id: i32,
     #[graphql(skip)]
     pub changed_by_user_id: Option<i32>,
@@ -48,6 +51,7 @@ pub struct HistoryEntry {
 impl From<task_history::Model> for HistoryEntry {
     fn from(m: task_history::Model) -> Self {
         Self {
+            id: m.id,
             agency_id: m.agency_id,
             changed_by_user_id: m.changed_by_user_id,
             status: m.status.into(),
@@ -71,6 +75,44 @@ impl HistoryEntry {
     /// Username of who reported it; null for anonymous readers.
     async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         author(ctx, self.changed_by_user_id).await
+    }
+
+    /// Files that came with the report, in the order they were attached.
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<Attachment>> {
+        Ok(loaders::rows(ctx, AttachmentsOfHistory(self.id))
+            .await?
+            .into_iter()
+            .map(Attachment::from)
+            .collect())
+    }
+}
+
+/// A file attached to a status report. Anyone who can read the history sees that it exists;
+/// only signed-in users can download it from `url`.
+#[derive(SimpleObject, Clone)]
+pub struct Attachment {
+    /// The name it was attached under (a name only, never a path); it ends in the extension of
+    /// its type.
+    pub file_name: String,
+    /// The type read from its contents, e.g. `application/pdf`.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the contents, lower-case hex: compare it with the downloaded file.
+    pub sha256: String,
+    /// Where signed-in users download it (relative to the service's address).
+    pub url: String,
+}
+
+impl From<AttachmentInfo> for Attachment {
+    fn from(info: AttachmentInfo) -> Self {
+        Self {
+            url: info.url(),
+            file_name: info.file_name,
+            content_type: info.content_type,
+            size: info.size,
+            sha256: info.sha256,
+        }
     }
 }
 
