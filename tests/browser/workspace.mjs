@@ -99,6 +99,8 @@ async function officerJourney() {
     const phone = await launch({ viewport: PHONE, locale: 'vi-VN', isMobile: true, hasTouch: true });
     try {
       const small = await phone.context.newPage();
+      await small.goto(`${open}/login`);
+      await inspect(small, 'login-phone');
       await signIn(small, open, 'stp.officer', password);
       await small.goto(`${open}/my`);
       await inspect(small, 'my-phone');
@@ -150,14 +152,14 @@ async function leaderJourney() {
     const page = await browser.context.newPage();
     await page.goto(`${locked}/`);
     check(new URL(page.url()).pathname === '/login', 'with sign-in required, the leader is sent to /login', page.url());
-    await shot(page, 'login-desktop');
+    await inspect(page, 'login-desktop');
     await signIn(page, locked, 'vice.chair', password);
     check(new URL(page.url()).pathname === '/', 'after signing in the leader lands on the dashboard', page.url());
     const link = page.locator('a[href*="summary.pdf"]').first();
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const bytes = fs.readFileSync(await download.path());
     check(bytes.subarray(0, 5).toString() === '%PDF-', 'the leader downloads the PDF report', `${bytes.length} bytes`);
-    await shot(page, 'dashboard-signed-in-desktop');
+    await inspect(page, 'dashboard-signed-in-desktop');
   } finally {
     await browser.close();
   }
