@@ -10,7 +10,7 @@
 //!   deeper than [`MAX_VALUE_NESTING`], checked on the text before it is parsed;
 //! - variables nested deeper than [`MAX_VALUE_NESTING`];
 //! - a document with more than [`MAX_FRAGMENTS`] fragments, or in which an operation or a
-//!   fragment would expand to more than [`MAX_EXPANDED_FIELDS`] fields once every spread is
+//!   fragment would expand to more than [`MAX_EXPANDED_FIELDS`] selections once every spread is
 //!   replaced by its fragment (counted with memoisation, so the count itself costs one pass), or
 //!   whose fragments spread each other in a cycle.
 //!
@@ -35,7 +35,8 @@ pub const MAX_VALUE_NESTING: usize = 32;
 pub const MAX_NESTING: usize = 64;
 /// Most fragment definitions in one document.
 pub const MAX_FRAGMENTS: usize = 200;
-/// Most fields an operation or fragment may hold once every fragment spread is expanded.
+/// Most selections (fields, fragment spreads, inline fragments) an operation or fragment may
+/// hold once every fragment spread is expanded.
 pub const MAX_EXPANDED_FIELDS: u64 = 2_000;
 
 /// The schema extension that applies the bounds.
@@ -218,11 +219,12 @@ pub fn check_variables(variables: &Variables) -> Result<(), String> {
     Ok(())
 }
 
-/// What one selection set holds before expansion: its own fields, and how many times it
-/// spreads each fragment.
+/// What one selection set holds before expansion: how many selections of its own (fields,
+/// spreads and inline fragments: each is a node that a walk of the expanded document visits),
+/// and how many times it spreads each fragment.
 #[derive(Default)]
 struct Shape<'a> {
-    fields: u64,
+    nodes: u64,
     spreads: HashMap<&'a str, u64>,
 }
 
@@ -233,16 +235,18 @@ fn shape(selection_set: &SelectionSet) -> Shape<'_> {
         for selection in &set.items {
             match &selection.node {
                 Selection::Field(field) => {
-                    shape.fields += 1;
+                    shape.nodes += 1;
                     pending.push(&field.node.selection_set.node);
                 }
                 Selection::FragmentSpread(spread) => {
+                    shape.nodes += 1;
                     *shape
                         .spreads
                         .entry(spread.node.fragment_name.node.as_str())
                         .or_default() += 1;
                 }
                 Selection::InlineFragment(inline) => {
+                    shape.nodes += 1;
                     pending.push(&inline.node.selection_set.node);
                 }
             }
@@ -251,8 +255,10 @@ fn shape(selection_set: &SelectionSet) -> Shape<'_> {
     shape
 }
 
-/// Checks the number of fragments, that fragments do not spread each other in a cycle, and
-/// that no operation or fragment expands to more than [`MAX_EXPANDED_FIELDS`] fields.
+/// Checks the number of fragments, that every spread names a defined fragment, that fragments
+/// do not spread each other in a cycle, and that no operation or fragment expands to more than
+/// [`MAX_EXPANDED_FIELDS`] selections (fields, spreads and inline fragments), so that the
+/// walks async-graphql makes of the expanded document next stay small.
 pub fn check_expansion(document: &ExecutableDocument) -> Result<(), String> {
     if document.fragments.len() > MAX_FRAGMENTS {
         return Err(format!(
@@ -267,8 +273,8 @@ pub fn check_expansion(document: &ExecutableDocument) -> Result<(), String> {
         .collect();
     let too_many = || {
         format!(
-            "the document expands to more than {MAX_EXPANDED_FIELDS} fields once its fragments \
-             are spread"
+            "the document expands to more than {MAX_EXPANDED_FIELDS} selections once its \
+             fragments are spread"
         )
     };
     // Sizes of fragments, resolved depth-first without recursion; `None` marks a fragment
@@ -283,10 +289,7 @@ pub fn check_expansion(document: &ExecutableDocument) -> Result<(), String> {
             }
             sizes.insert(name, None);
             let Some(shape) = shapes.get(name) else {
-                // An unknown fragment: the validator reports it; it adds nothing here.
-                sizes.insert(name, Some(0));
-                stack.pop();
-                continue;
+                return Err(format!("fragment {name:?} is not defined"));
             };
             let mut waiting = false;
             for &spread in shape.spreads.keys() {
@@ -310,14 +313,18 @@ pub fn check_expansion(document: &ExecutableDocument) -> Result<(), String> {
         }
     }
     for (_, operation) in document.operations.iter() {
-        expanded(&shape(&operation.node.selection_set.node), &sizes).ok_or_else(too_many)?;
+        let shape = shape(&operation.node.selection_set.node);
+        if let Some(name) = shape.spreads.keys().find(|name| !shapes.contains_key(*name)) {
+            return Err(format!("fragment {name:?} is not defined"));
+        }
+        expanded(&shape, &sizes).ok_or_else(too_many)?;
     }
     Ok(())
 }
 
 /// A shape's size with every spread expanded, `None` past [`MAX_EXPANDED_FIELDS`].
 fn expanded(shape: &Shape, sizes: &HashMap<&str, Option<u64>>) -> Option<u64> {
-    let mut total = shape.fields;
+    let mut total = shape.nodes;
     for (name, times) in &shape.spreads {
         let size = sizes.get(name).copied().flatten().unwrap_or(0);
         total = total.checked_add(size.checked_mul(*times)?)?;
@@ -325,10 +332,10 @@ fn expanded(shape: &Shape, sizes: &HashMap<&str, Option<u64>>) -> Option<u64> {
     (total <= MAX_EXPANDED_FIELDS).then_some(total)
 }
 
-/// A document of about 1 KB in which each of `levels` fragments spreads the next one twice,
-/// so that it expands to 2^levels copies of `plan { code }`.
+/// A document of about 1 KB in which each of `levels` fragments spreads only the next one,
+/// twice, and the last spreads `last`.
 #[cfg(test)]
-pub(crate) fn fan_out(levels: usize) -> String {
+pub(crate) fn spread_fan_out(levels: usize, last: &str) -> String {
     let mut text = String::from("query { ...F0 }\n");
     for i in 0..levels {
         let next = i + 1;
@@ -336,10 +343,15 @@ pub(crate) fn fan_out(levels: usize) -> String {
             "fragment F{i} on QueryRoot {{ ...F{next} ...F{next} }}\n"
         ));
     }
-    text.push_str(&format!(
-        "fragment F{levels} on QueryRoot {{ plan {{ code }} }}\n"
-    ));
+    text.push_str(&format!("fragment F{levels} on QueryRoot {{ {last} }}\n"));
     text
+}
+
+/// A document of about 1 KB in which each of `levels` fragments spreads the next one twice,
+/// so that it expands to 2^levels copies of `plan { code }`.
+#[cfg(test)]
+pub(crate) fn fan_out(levels: usize) -> String {
+    spread_fan_out(levels, "plan { code }")
 }
 
 #[cfg(test)]
@@ -419,6 +431,34 @@ mod tests {
         let huge = async_graphql::parser::parse_query(fan_out(60)).expect("parses");
         assert!(check_expansion(&huge).is_err());
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn fragments_that_only_spread_fragments_count_their_spreads() {
+        let small = async_graphql::parser::parse_query(spread_fan_out(5, "plan { code }"))
+            .expect("parses");
+        assert!(check_expansion(&small).is_ok());
+        for levels in [11, 26, 60] {
+            let spreads = spread_fan_out(levels, "...F0x");
+            let document = async_graphql::parser::parse_query(&spreads).expect("parses");
+            assert!(check_expansion(&document).is_err(), "{levels} levels");
+        }
+        let defined = spread_fan_out(11, "__typename");
+        let document = async_graphql::parser::parse_query(&defined).expect("parses");
+        let refused = check_expansion(&document).expect_err("2^11 spreads");
+        assert!(refused.contains("selections"), "{refused}");
+    }
+
+    #[test]
+    fn spreads_of_undefined_fragments_are_refused() {
+        for text in [
+            "query { ...Missing }",
+            "query { plan { code } } fragment A on QueryRoot { ...Missing }",
+        ] {
+            let document = async_graphql::parser::parse_query(text).expect("parses");
+            let refused = check_expansion(&document).expect_err(text);
+            assert!(refused.contains("\"Missing\" is not defined"), "{refused}");
+        }
     }
 
     #[test]

@@ -557,7 +557,7 @@ async fn task_page(
     if session.is_none() && policy.require_sign_in {
         return redirect_to_sign_in(request);
     }
-    let chrome = Chrome::new(lang, session.as_ref(), "/tasks", "");
+    let chrome = Chrome::new(lang, session.as_ref(), request.uri().path(), "");
     let Ok(number) = number.parse::<i32>() else {
         return error_page(&chrome, &crate::Error::NotFound(format!("task {number:?}")));
     };
@@ -770,7 +770,7 @@ async fn report(
         return forbidden(lang);
     };
     let Ok(number) = number.parse::<i32>() else {
-        let chrome = Chrome::new(lang, Some(&session), "/tasks", "");
+        let chrome = Chrome::new(lang, Some(&session), "/my", "");
         return error_page(&chrome, &crate::Error::NotFound(format!("task {number:?}")));
     };
     let mut submission = match read_report_form(form, &session.csrf_token, limits).await {
@@ -881,7 +881,7 @@ async fn comment(
     }
     let lang = page_lang(field(&fields, "lang").or(Some(lang.code())));
     let Ok(number) = number.parse::<i32>() else {
-        let chrome = Chrome::new(lang, Some(&session), "/tasks", "");
+        let chrome = Chrome::new(lang, Some(&session), "/my", "");
         return error_page(&chrome, &crate::Error::NotFound(format!("task {number:?}")));
     };
     let body_text = field(&fields, "body").unwrap_or_default().to_owned();
