@@ -314,7 +314,11 @@ pub fn check_expansion(document: &ExecutableDocument) -> Result<(), String> {
     }
     for (_, operation) in document.operations.iter() {
         let shape = shape(&operation.node.selection_set.node);
-        if let Some(name) = shape.spreads.keys().find(|name| !shapes.contains_key(*name)) {
+        if let Some(name) = shape
+            .spreads
+            .keys()
+            .find(|name| !shapes.contains_key(*name))
+        {
             return Err(format!("fragment {name:?} is not defined"));
         }
         expanded(&shape, &sizes).ok_or_else(too_many)?;
@@ -435,8 +439,8 @@ mod tests {
 
     #[test]
     fn fragments_that_only_spread_fragments_count_their_spreads() {
-        let small = async_graphql::parser::parse_query(spread_fan_out(5, "plan { code }"))
-            .expect("parses");
+        let small =
+            async_graphql::parser::parse_query(spread_fan_out(5, "plan { code }")).expect("parses");
         assert!(check_expansion(&small).is_ok());
         for levels in [11, 26, 60] {
             let spreads = spread_fan_out(levels, "...F0x");
