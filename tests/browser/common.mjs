@@ -16,7 +16,7 @@ fs.mkdirSync(outDir, { recursive: true });
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // Debian's Chromium on a machine without internet: these flags keep it from hanging on
 // first-run, sync, component updates and QUIC probes.
-const ARGS = [
+export const ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -53,6 +53,11 @@ export function checks(name) {
   };
 }
 
+/** Launches Chromium without a persistent profile (for checks that open their own contexts). */
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+}
+
 /** Launches Chromium in a new profile directory with `options` for its one context. */
 export async function launch(options = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'egov-chromium-'));
@@ -65,8 +70,15 @@ export async function launch(options = {}) {
     ...options,
   });
   context.setDefaultTimeout(TIMEOUT);
+  // Record every failed or erroring request the pages make (a chart route that fails shows here).
+  const problems = [];
+  context.on('requestfailed', (r) => problems.push(`${r.url()} failed: ${r.failure()?.errorText}`));
+  context.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.url()} answered ${r.status()}`);
+  });
   return {
     context,
+    problems,
     async close() {
       await context.close();
       fs.rmSync(profile, { recursive: true, force: true });

@@ -7,37 +7,14 @@
 // target/browser/) and exits 1 listing the failed checks, if any.
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { DESKTOP, launch, outDir, PHONE, TIMEOUT } from './common.mjs';
 
 const base = (process.argv[2] || '').replace(/\/$/, '');
 if (!/^https?:\/\//.test(base)) {
   console.error('usage: node dashboard.mjs http://127.0.0.1:PORT');
   process.exit(2);
 }
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = path.resolve(process.env.BROWSER_OUT || path.join(root, 'target/browser'));
-fs.mkdirSync(outDir, { recursive: true });
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// Debian's Chromium on a machine without internet: these flags keep it from hanging on
-// first-run, sync, component updates and QUIC probes.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1366, height: 900 };
-const TIMEOUT = 90_000; // a debug build renders charts slowly on two cores
-
 const failures = [];
 let passed = 0;
 function check(ok, what, detail = '') {
@@ -49,34 +26,6 @@ function check(ok, what, detail = '') {
     console.log(`FAIL ${what}${detail ? `: ${detail}` : ''}`);
   }
   return ok;
-}
-
-/** Launches Chromium in a new profile directory with `options` for its one context. */
-async function launch(options) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'egov-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    acceptDownloads: true,
-    timeout: 60_000,
-    ...options,
-  });
-  context.setDefaultTimeout(TIMEOUT);
-  // Record every failed or erroring request the page makes (a chart route that fails shows here).
-  const problems = [];
-  context.on('requestfailed', (r) => problems.push(`${r.url()} failed: ${r.failure()?.errorText}`));
-  context.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`${r.url()} answered ${r.status()}`);
-  });
-  return {
-    context,
-    problems,
-    async close() {
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Scrolls every chart image into view and waits until each has loaded; returns the broken ones. */

@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser, outDir } from './common.mjs';
 
 const DESKTOP = { width: 1366, height: 900 };
 // A debug build on two cores serves the 1 MB GraphiQL bundle slowly; GRAPHIQL_TIMEOUT_MS shortens
@@ -251,25 +251,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.error('usage: node graphiql.mjs http://127.0.0.1:PORT');
     process.exit(2);
   }
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const outDir = path.resolve(process.env.BROWSER_OUT || path.join(root, 'target/browser'));
   const started = Date.now();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    // As dashboard.mjs: keep Debian's Chromium off the network it does not have.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    timeout: 60_000,
-  });
+  const browser = await launchBrowser();
   let outcome;
   try {
     outcome = await checkGraphiql(browser, base, outDir);

@@ -1168,6 +1168,24 @@ async fn planner_form(
     Ok((session, fields, lang))
 }
 
+/// After a planner's form: back to `/plan` with the message `sent` (303), or the page again with
+/// the service's refusal.
+async fn planner_form_done(
+    db: &DatabaseConnection,
+    session: &BrowserSession,
+    lang: Lang,
+    outcome: crate::error::Result<()>,
+    sent: &str,
+) -> Response {
+    match outcome {
+        Ok(()) => see_other(&format!("/plan?lang={}&sent={sent}", lang.code())),
+        Err(err) => {
+            let problem = error_words(lang, &err);
+            render_plan(db, session, lang, &[], status_of(&err), None, Some(problem)).await
+        }
+    }
+}
+
 /// `POST /plan/kpis`: records a KPI's measured value for a year through
 /// [`kpis::record_measurement`].
 #[handler]
@@ -1206,22 +1224,7 @@ async fn record_kpi(
         .await
     }
     .await;
-    match outcome {
-        Ok(_) => see_other(&format!("/plan?lang={}&sent=kpi", lang.code())),
-        Err(err) => {
-            let problem = error_words(lang, &err);
-            render_plan(
-                db,
-                &session,
-                lang,
-                &[],
-                status_of(&err),
-                None,
-                Some(problem),
-            )
-            .await
-        }
-    }
+    planner_form_done(db, &session, lang, outcome.map(drop), "kpi").await
 }
 
 /// `POST /plan/snapshots`: freezes a period's report through [`snapshots::freeze`].
@@ -1263,20 +1266,5 @@ async fn freeze(
         .await
     }
     .await;
-    match outcome {
-        Ok(_) => see_other(&format!("/plan?lang={}&sent=freeze", lang.code())),
-        Err(err) => {
-            let problem = error_words(lang, &err);
-            render_plan(
-                db,
-                &session,
-                lang,
-                &[],
-                status_of(&err),
-                None,
-                Some(problem),
-            )
-            .await
-        }
-    }
+    planner_form_done(db, &session, lang, outcome.map(drop), "freeze").await
 }
