@@ -25,6 +25,11 @@ macro_rules! string_enum {
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $value,)+ }
             }
+
+            /// The value with this stored spelling, if any.
+            pub fn parse(value: &str) -> Option<Self> {
+                match value { $($value => Some(Self::$variant),)+ _ => None }
+            }
         }
     };
 }

@@ -81,11 +81,6 @@ const STATUSES: [TaskStatus; 4] = [
     TaskStatus::Blocked,
 ];
 
-/// A status from its stored spelling (`IN_PROGRESS`).
-fn parse_status(text: &str) -> Option<TaskStatus> {
-    STATUSES.into_iter().find(|s| s.as_str() == text)
-}
-
 /// A status with its label and the code its badge's colour is keyed on.
 struct StatusView {
     code: &'static str,
@@ -713,7 +708,7 @@ fn status_report(
     let status = match values.status.trim() {
         "" => None,
         text => Some(
-            parse_status(text)
+            TaskStatus::parse(text)
                 .ok_or_else(|| crate::Error::bad_input(format!("unknown status {text:?}")))?,
         ),
     };
@@ -973,7 +968,7 @@ fn plan_filter(pairs: &[(String, String)]) -> crate::error::Result<PlanFilter> {
         agency_code: text("agency"),
         status: text("status")
             .map(|s| {
-                parse_status(&s)
+                TaskStatus::parse(&s)
                     .ok_or_else(|| crate::Error::bad_input(format!("unknown status {s:?}")))
             })
             .transpose()?,
