@@ -82,6 +82,7 @@ impl TestDatabase {
                 database_url: self.url.clone(),
                 data_dir: self.dir.clone(),
                 db_max_connections: 4,
+                reporting_calendar: None,
             },
             "127.0.0.1:0".parse().expect("loopback address"),
         )

@@ -70,6 +70,7 @@ async fn main() -> anyhow::Result<()> {
             .map(PathBuf::from)
             .unwrap_or_else(|_| PathBuf::from("./data")),
         db_max_connections: 4,
+        reporting_calendar: None,
     };
     let config = Config::new(storage, "127.0.0.1:0".parse()?);
     let db = api::db::connect(&config).await?;

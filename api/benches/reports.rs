@@ -47,6 +47,7 @@ async fn main() -> anyhow::Result<()> {
         database_url: None,
         data_dir: dir.clone(),
         db_max_connections: 4,
+        reporting_calendar: None,
     };
     let config = Config::new(storage, "127.0.0.1:0".parse()?);
     let db = api::db::connect(&config).await?;

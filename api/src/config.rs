@@ -45,6 +45,11 @@ pub struct StorageArgs {
         value_parser = clap::value_parser!(u32).range(1..)
     )]
     pub db_max_connections: u32,
+    /// The province's reporting calendar (a TOML file in the format of
+    /// `seeds/data/reporting.toml`): which period kinds are in force, the cut-off day and the
+    /// deadlines. Unset: the built-in calendar after Decree 09/2019/NĐ-CP.
+    #[arg(long, env = "EGOV_REPORTING_CALENDAR", global = true)]
+    pub reporting_calendar: Option<PathBuf>,
 }
 
 /// Sign-in settings for `serve`.
@@ -390,6 +395,8 @@ pub struct Config {
     pub response_cache: bool,
     /// Bounds on connections, renders and attachments.
     pub limits: Limits,
+    /// The reporting calendar's file; `None` means the built-in one.
+    pub reporting_calendar: Option<PathBuf>,
 }
 
 impl Config {
@@ -407,6 +414,22 @@ impl Config {
             public_url: None,
             response_cache: true,
             limits: Limits::default(),
+            reporting_calendar: storage.reporting_calendar,
+        }
+    }
+
+    /// The reporting calendar: the configured file, or the built-in one.
+    pub fn calendar(&self) -> anyhow::Result<seeds::calendar::Calendar> {
+        use anyhow::Context;
+        match &self.reporting_calendar {
+            None => seeds::calendar::Calendar::parse().context("the built-in reporting calendar"),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!("reading the reporting calendar {}", path.display())
+                })?;
+                seeds::calendar::Calendar::from_toml(&text)
+                    .with_context(|| format!("the reporting calendar {}", path.display()))
+            }
         }
     }
 

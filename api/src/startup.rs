@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, DbBackend};
+use seeds::calendar::Calendar;
 use seeds::{LoadOutcome, SeedData};
 use tokio::net::TcpListener;
 
@@ -114,11 +115,13 @@ pub struct Application {
     response_cache: bool,
     limits: Limits,
     site: crate::pages::Site,
+    calendar: Arc<Calendar>,
 }
 
 impl Application {
     /// Connects, migrates, seeds and binds the listener.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let calendar = Arc::new(config.calendar()?);
         let secret = auth::load_secret(config).context("loading the token secret")?;
         let keys = Keys::new(&secret).context("the token secret")?;
         let sessions = Arc::new(Sessions::new(
@@ -160,6 +163,7 @@ impl Application {
             site: crate::pages::Site {
                 secure_cookies: config.public_url_is_https(),
             },
+            calendar,
         })
     }
 
@@ -188,6 +192,7 @@ impl Application {
             figures: self.figures.clone(),
             read_policy: self.read_policy,
             attachment_limits: self.limits.attachments,
+            calendar: self.calendar.clone(),
         });
         let renders = Renders::new(self.limits.max_renders, self.limits.render_wait);
         let app = http::routes(
@@ -202,6 +207,7 @@ impl Application {
                 renders,
                 site: self.site,
                 attachment_limits: self.limits.attachments,
+                calendar: self.calendar,
             },
         );
         server::serve(self.listener, app, self.limits, shutdown_signal()).await;

@@ -182,3 +182,13 @@ string_enum!(
         Leader = "LEADER",
     }
 );
+
+string_enum!(
+    /// A planner's decision on a status report.
+    ReviewDecision {
+        /// Checked and found right: the report keeps counting.
+        Accept = "ACCEPT",
+        /// Sent back: the report stops counting in every figure until the agency reports again.
+        Return = "RETURN",
+    }
+);

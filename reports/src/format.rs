@@ -1,7 +1,7 @@
 //! How numbers and dates are written for readers, in Vietnamese or English: the one place the
 //! pages and the dashboard take them from.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::model::Lang;
 
@@ -11,6 +11,12 @@ pub fn date(date: NaiveDate, lang: Lang) -> String {
         Lang::Vi => date.format("%d/%m/%Y").to_string(),
         Lang::En => date.format("%-d %b %Y").to_string(),
     }
+}
+
+/// A local date and time to the minute: `18/12/2017 09:30` in Vietnamese, `18 Dec 2017 09:30`
+/// in English.
+pub fn date_time(at: NaiveDateTime, lang: Lang) -> String {
+    format!("{} {}", date(at.date(), lang), at.format("%H:%M"))
 }
 
 /// A number with at most `decimals` decimals, trailing zeros dropped, and a decimal comma in

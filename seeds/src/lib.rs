@@ -6,11 +6,13 @@
 //! [`load`], an idempotent upsert: a second run adds nothing, and reported status, progress and
 //! recorded measurements are never overwritten.
 
+pub mod calendar;
 mod files;
 mod loader;
 pub mod scoring;
 pub mod synthetic;
 
+pub use calendar::{Calendar, Period, PeriodKind};
 pub use files::SeedData;
 pub use loader::{load, LoadOutcome};
 pub use scoring::ScoringMethod;

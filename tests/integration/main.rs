@@ -8,6 +8,7 @@ mod architecture;
 mod attachments;
 mod caching;
 mod durability;
+mod follow_up;
 mod hostile;
 mod http;
 mod instances;

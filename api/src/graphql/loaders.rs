@@ -10,13 +10,14 @@ use async_graphql::{Context, ErrorExtensions};
 use entities::{
     agency, agency_group, agency_group_member, assignment, clause, clause_party, component,
     component_clause, component_history, component_relation, component_task, kpi, kpi_measurement,
-    kpi_target, kpi_task, task, task_clause, task_comment, task_history, task_party, user,
+    kpi_target, kpi_task, report_review, task, task_clause, task_comment, task_history, task_party,
+    user,
 };
 use sea_orm::DatabaseConnection;
 
 use crate::error::Error;
 use crate::services::{
-    agencies, architecture, attachments, clauses, kpis, register, reporting, tasks, users,
+    agencies, architecture, attachments, clauses, kpis, register, reporting, reviews, tasks, users,
 };
 
 /// Loads rows for the GraphQL resolvers in batches.
@@ -186,6 +187,18 @@ by_owner!(
     task_history,
     reporting::history_of_tasks,
     task_id
+);
+by_owner!(
+    CountedHistoryOfTask,
+    task_history,
+    reporting::counted_history_of_tasks,
+    task_id
+);
+by_owner!(
+    ReviewsOfHistory,
+    report_review,
+    reviews::reviews_of_histories,
+    history_id
 );
 by_owner!(
     LatestReportOfTask,

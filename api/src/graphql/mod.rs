@@ -58,6 +58,8 @@ pub struct SchemaDeps {
     pub read_policy: ReadPolicy,
     /// How many files `updateTaskStatus` may carry and how large each may be.
     pub attachment_limits: attachments::Limits,
+    /// The reporting calendar rounds are computed on.
+    pub calendar: Arc<seeds::calendar::Calendar>,
 }
 
 /// The schema with its database connection, sessions, event feed and loaders.
@@ -74,6 +76,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
         .data(deps.figures)
         .data(deps.read_policy)
         .data(deps.attachment_limits)
+        .data(deps.calendar)
         .finish()
 }
 

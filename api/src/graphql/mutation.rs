@@ -8,9 +8,9 @@ use async_graphql::{Context, InputObject, Object, Result, ResultExt};
 
 use super::context::{db, viewer, ClientAddr};
 use super::types::{
-    ArchitectureComponent, ArchitectureLayer, AuthPayload, ComponentKind, Kpi, Lifecycle,
-    RelationKind, ReportLang, ReportPeriod, ReportSnapshot, Scope, Task, TaskComment, TaskStatus,
-    User, UserRole,
+    ArchitectureComponent, ArchitectureLayer, AuthPayload, ComponentKind, Explanation,
+    HistoryEntry, Kpi, Lifecycle, RelationKind, ReportLang, ReportPeriod, ReportReview,
+    ReportSnapshot, ReviewDecision, Scope, Task, TaskComment, TaskStatus, User, UserRole,
 };
 use super::Date;
 use crate::services::attachments;
@@ -18,9 +18,10 @@ use crate::services::events::Events;
 use crate::services::figures::Figures;
 use crate::services::kpis::{self, NewMeasurement};
 use crate::services::reporting::{self, NewComment, StatusReport};
+use crate::services::reviews::{self, Review};
 use crate::services::sessions::Sessions;
 use crate::services::snapshots::{self, FreezeRequest, Period};
-use crate::services::{access, register, users};
+use crate::services::{access, explanations, register, users};
 
 /// Everything that changes data.
 pub struct MutationRoot;
@@ -69,6 +70,47 @@ fn read_upload(ctx: &Context<'_>, upload: &async_graphql::Upload) -> Result<atta
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     Ok(attachments::Upload { file_name, bytes })
+}
+
+/// A DIC planner's decision on one status report.
+#[derive(InputObject)]
+pub struct ReviewStatusReportInput {
+    /// The report's `HistoryEntry.id`.
+    pub history_id: async_graphql::ID,
+    pub decision: ReviewDecision,
+    /// Required for RETURN (what is wrong, what to report instead); at most 4,000 characters.
+    pub reason: Option<String>,
+}
+
+/// What `reviewStatusReport` did.
+#[derive(async_graphql::SimpleObject)]
+pub struct ReviewStatusReportPayload {
+    pub review: ReportReview,
+    /// The reviewed report; `counted` is false after a return.
+    pub entry: HistoryEntry,
+    /// The task as it now stands (a return can change its status and progress).
+    pub task: Task,
+}
+
+/// A request that an agency explain its work on a task.
+#[derive(InputObject)]
+pub struct RequestExplanationInput {
+    pub task_number: i32,
+    /// The agency asked; it must hold an assignment on the task.
+    pub agency_code: String,
+    /// At most 4,000 characters.
+    pub question: String,
+    /// The day the answer is expected by: today or later, within a year.
+    pub due_on: Date,
+}
+
+/// An agency's answer to a request for explanation.
+#[derive(InputObject)]
+pub struct AnswerExplanationInput {
+    /// The request's `Explanation.id`.
+    pub id: async_graphql::ID,
+    /// At most 4,000 characters.
+    pub answer: String,
 }
 
 /// A comment or evidence on a task.
@@ -399,6 +441,77 @@ impl MutationRoot {
         let figures = ctx.data::<Figures>()?;
         Ok(
             reporting::update_task_status(db(ctx)?, events, figures, viewer(ctx), report)
+                .await
+                .extend()?
+                .into(),
+        )
+    }
+
+    /// Accepts or returns a status report (planners only). A return needs a reason; the report
+    /// stays in the history but stops counting in every figure, on every date, and the lead's
+    /// state falls back to its previous counted report until it reports again. A returned
+    /// report cannot be reviewed again (CONFLICT).
+    async fn review_status_report(
+        &self,
+        ctx: &Context<'_>,
+        input: ReviewStatusReportInput,
+    ) -> Result<ReviewStatusReportPayload> {
+        use async_graphql::ErrorExtensions;
+        let history_id = input
+            .history_id
+            .parse::<i32>()
+            .map_err(|_| crate::Error::bad_input("historyId must be a HistoryEntry id").extend())?;
+        let review = Review {
+            history_id,
+            decision: input.decision.into(),
+            reason: input.reason,
+        };
+        let events = ctx.data::<Events>()?;
+        let figures = ctx.data::<Figures>()?;
+        let done = reviews::review_status_report(db(ctx)?, events, figures, viewer(ctx), review)
+            .await
+            .extend()?;
+        Ok(ReviewStatusReportPayload {
+            review: done.review.into(),
+            entry: done.entry.into(),
+            task: done.task.into(),
+        })
+    }
+
+    /// Asks an agency to explain its work on a task by a date (leaders and planners).
+    async fn request_explanation(
+        &self,
+        ctx: &Context<'_>,
+        input: RequestExplanationInput,
+    ) -> Result<Explanation> {
+        let new = explanations::NewRequest {
+            task_number: input.task_number,
+            agency_code: input.agency_code,
+            question: input.question,
+            due_on: input.due_on.0,
+        };
+        let figures = ctx.data::<Figures>()?;
+        Ok(explanations::request(db(ctx)?, figures, viewer(ctx), new)
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Answers a request for explanation addressed to the caller's agency; once (a second
+    /// answer is a CONFLICT).
+    async fn answer_explanation(
+        &self,
+        ctx: &Context<'_>,
+        input: AnswerExplanationInput,
+    ) -> Result<Explanation> {
+        use async_graphql::ErrorExtensions;
+        let id = input
+            .id
+            .parse::<i32>()
+            .map_err(|_| crate::Error::bad_input("id must be an Explanation id").extend())?;
+        let figures = ctx.data::<Figures>()?;
+        Ok(
+            explanations::answer(db(ctx)?, figures, viewer(ctx), id, &input.answer)
                 .await
                 .extend()?
                 .into(),

@@ -5,14 +5,14 @@ use async_graphql::{Context, Object, Result, ResultExt};
 
 use super::types::{
     Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureCoverage,
-    ArchitectureLayer, Clause, ClauseKind, ComponentKind, Kpi, Lifecycle, Plan, PlanProgress,
-    PlanStanding, RankingEntry, ReportSnapshot, Scope, ScoringMethod, Task, TaskConnection,
-    TaskFilter, User,
+    ArchitectureLayer, Clause, ClauseKind, ComponentKind, Explanation, Kpi, Lifecycle, Plan,
+    PlanProgress, PlanStanding, RankingEntry, ReportSnapshot, ReportingCalendar, ReportingRound,
+    Scope, ScoringMethod, Task, TaskConnection, TaskFilter, User,
 };
 use super::Date;
 use crate::services::{
-    access, agencies, architecture, clauses, clock, figures::Figures, kpis, plan, snapshots, tasks,
-    users,
+    access, agencies, architecture, clauses, clock, explanations, figures::Figures, kpis, plan,
+    rounds, snapshots, tasks, users,
 };
 
 /// The id of the plan a field names by code, or of the province's plan.
@@ -34,6 +34,57 @@ async fn clauses_of(ctx: &Context<'_>, kind: ClauseKind) -> Result<Vec<Clause>> 
 
 #[Object]
 impl QueryRoot {
+    /// The reporting round of a period (`2017-Q4`, `2017-H1`, `2017`, or `2017-03` when monthly
+    /// reports are in force): every lead assignment of a task active in the period, with the
+    /// report that meets its duty and whether it came ON_TIME, LATE, RETURNED or is MISSING,
+    /// and totals per agency. Past and current periods only; a period not yet open is
+    /// BAD_INPUT.
+    async fn reporting_round(
+        &self,
+        ctx: &Context<'_>,
+        period: String,
+        plan: Option<String>,
+    ) -> Result<ReportingRound> {
+        let db = reader(ctx)?;
+        let calendar = ctx.data::<std::sync::Arc<seeds::calendar::Calendar>>()?;
+        let period = rounds::parse_period(calendar, &period).extend()?;
+        Ok(rounds::round(db, calendar, plan.as_deref(), period)
+            .await
+            .extend()?
+            .into())
+    }
+
+    /// Requests for explanation the viewer may see, newest first (at most 500): every one for
+    /// leaders and planners, those addressed to the viewer's agency for its officers.
+    /// `unanswered` keeps the open ones; `overdue` the open ones past their date, which
+    /// planners chase.
+    async fn explanations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] unanswered: bool,
+        #[graphql(default)] overdue: bool,
+    ) -> Result<Vec<Explanation>> {
+        let listing = explanations::Listing {
+            unanswered,
+            overdue,
+            task_id: None,
+        };
+        Ok(explanations::list(reader(ctx)?, viewer(ctx), listing)
+            .await
+            .extend()?
+            .into_iter()
+            .map(Explanation::from)
+            .collect())
+    }
+
+    /// The reporting calendar in force: cut-off day, period kinds and deadlines, and the
+    /// recent periods.
+    async fn reporting_calendar(&self, ctx: &Context<'_>) -> Result<ReportingCalendar> {
+        reader(ctx)?;
+        let calendar = ctx.data::<std::sync::Arc<seeds::calendar::Calendar>>()?;
+        Ok(ReportingCalendar::new(calendar, clock::today()))
+    }
+
     /// A plan document by its code; without one, the province's plan, 681/KH-UBND of
     /// 1 April 2016. An unknown code is NOT_FOUND.
     async fn plan(&self, ctx: &Context<'_>, code: Option<String>) -> Result<Plan> {

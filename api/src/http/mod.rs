@@ -69,6 +69,8 @@ pub struct Shared {
     pub site: Site,
     /// How many files a report may carry and how large each may be.
     pub attachment_limits: attachments::Limits,
+    /// The reporting calendar rounds are computed on.
+    pub calendar: Arc<seeds::calendar::Calendar>,
 }
 
 /// The service's routes.
@@ -100,7 +102,7 @@ pub fn routes(schema: AppSchema, shared: Shared) -> impl poem::Endpoint {
         )
         .at("/feeds/changes.atom", get(changes_feed).around(read_guard))
         .at("/attachments/:id/:name", get(attachment));
-    pages::workspace::routes(route)
+    pages::explanations::routes(pages::rounds::routes(pages::workspace::routes(route)))
         .data(schema)
         .data(shared.db)
         .data(shared.sessions)
@@ -111,6 +113,7 @@ pub fn routes(schema: AppSchema, shared: Shared) -> impl poem::Endpoint {
         .data(shared.renders)
         .data(shared.site)
         .data(shared.attachment_limits)
+        .data(shared.calendar)
 }
 
 /// The token of an `Authorization: Bearer …` value.
@@ -365,7 +368,7 @@ async fn changes_feed(Data(db): Data<&DatabaseConnection>) -> Response {
 }
 
 /// A rendered file with its type and a file name carrying its date.
-fn download_response(download: &downloads::Download) -> Response {
+pub(crate) fn download_response(download: &downloads::Download) -> Response {
     let disposition = if download.attachment {
         "attachment"
     } else {

@@ -6,6 +6,8 @@
 //! automatically). They work without JavaScript, in Vietnamese by default and in English with
 //! `?lang=en`. Handlers stay thin: the rules live in `crate::services`.
 
+pub mod explanations;
+pub mod rounds;
 pub mod signin;
 pub mod workspace;
 
@@ -233,6 +235,15 @@ pub async fn form_fields(body: poem::Body) -> Option<Vec<(String, String)>> {
         form_urlencoded::parse(&bytes)
             .map(|(key, value)| (key.into_owned(), value.into_owned()))
             .collect(),
+    )
+}
+
+/// When something was recorded, in Vietnam's time, as readers write it.
+pub fn local_time(at: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
+    reports::format::date_time(
+        at.with_timezone(&crate::services::clock::vietnam())
+            .naive_local(),
+        lang,
     )
 }
 

@@ -1,5 +1,6 @@
-//! The signed-in workspace: an agency's tasks (`GET /my`), one task with its report and comment
-//! forms (`GET /tasks/{number}`, `POST /tasks/{number}/report`, `POST /tasks/{number}/comments`)
+//! The signed-in workspace: an agency's tasks (`GET /my`), one task with its report, comment and
+//! (for planners) review forms (`GET /tasks/{number}`, `POST /tasks/{number}/report`,
+//! `POST /tasks/{number}/comments`, `POST /tasks/{number}/reviews`)
 //! and the planners' overview with its KPI and freeze forms (`GET /plan`, `POST /plan/kpis`,
 //! `POST /plan/snapshots`).
 //!
@@ -12,7 +13,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use entities::{agency, task, TaskStatus};
+use entities::{agency, task, ReviewDecision, TaskStatus};
 use poem::http::StatusCode;
 use poem::web::{Data, Multipart, Path};
 use poem::{handler, Body, Request, Response, Route};
@@ -21,8 +22,8 @@ use tokio::io::AsyncReadExt;
 
 use super::signin::{forbidden, session_of};
 use super::{
-    error_page, error_words, field, form_fields, html, page_lang, redirect_to_sign_in, see_other,
-    status_of, Chrome, Lang,
+    error_page, error_words, field, form_fields, html, local_time, page_lang, redirect_to_sign_in,
+    see_other, status_of, Chrome, Lang,
 };
 use crate::graphql::ReadPolicy;
 use crate::services::attachments::{self, Upload};
@@ -30,10 +31,11 @@ use crate::services::events::Events;
 use crate::services::figures::Figures;
 use crate::services::kpis::{self, NewMeasurement};
 use crate::services::reporting::{self, NewComment, StatusReport};
+use crate::services::reviews::{self, Review};
 use crate::services::sessions::{self, BrowserSession, Sessions};
 use crate::services::snapshots::{self, FreezeRequest, Period, PeriodKind};
 use crate::services::workspace::{self, AgencyTask, PlanFilter, TaskView};
-use crate::services::{clock, report_data, tasks};
+use crate::services::{clock, explanations, report_data, tasks};
 
 /// Adds the workspace's pages to the service's routes.
 pub fn routes(route: Route) -> Route {
@@ -42,6 +44,7 @@ pub fn routes(route: Route) -> Route {
         .at("/tasks/:number", poem::get(task_page))
         .at("/tasks/:number/report", poem::post(report))
         .at("/tasks/:number/comments", poem::post(comment))
+        .at("/tasks/:number/reviews", poem::post(review_report))
         .at("/plan", poem::get(plan_page))
         .at("/plan/kpis", poem::post(record_kpi))
         .at("/plan/snapshots", poem::post(freeze))
@@ -59,7 +62,7 @@ fn query_lang(request: &Request) -> Lang {
 }
 
 /// The browser session of a request; a failed check is logged and treated as none.
-async fn session(
+pub(super) async fn session(
     request: &Request,
     db: &DatabaseConnection,
     sessions: &Sessions,
@@ -82,12 +85,12 @@ const STATUSES: [TaskStatus; 4] = [
 ];
 
 /// A status with its label and the code its badge's colour is keyed on.
-struct StatusView {
-    code: &'static str,
-    label: &'static str,
+pub(super) struct StatusView {
+    pub code: &'static str,
+    pub label: &'static str,
 }
 
-fn status_view(status: TaskStatus, lang: Lang) -> StatusView {
+pub(super) fn status_view(status: TaskStatus, lang: Lang) -> StatusView {
     StatusView {
         code: status.as_str(),
         label: report_data::status(status).label(lang),
@@ -95,7 +98,7 @@ fn status_view(status: TaskStatus, lang: Lang) -> StatusView {
 }
 
 /// An agency's name in the page's language.
-fn agency_name(agency: &agency::Model, lang: Lang) -> String {
+pub(super) fn agency_name(agency: &agency::Model, lang: Lang) -> String {
     match lang {
         Lang::Vi => agency.name_vi.clone(),
         Lang::En => agency.name_en.clone(),
@@ -103,7 +106,7 @@ fn agency_name(agency: &agency::Model, lang: Lang) -> String {
 }
 
 /// A task's title in the page's language.
-fn task_title(task: &task::Model, lang: Lang) -> String {
+pub(super) fn task_title(task: &task::Model, lang: Lang) -> String {
     match lang {
         Lang::Vi => task.title_vi.clone(),
         Lang::En => task.title_en.clone(),
@@ -157,6 +160,56 @@ impl TaskLine {
     }
 }
 
+/// A request for explanation as the pages show it.
+struct ExplanationLine {
+    id: i32,
+    task_number: i32,
+    href: String,
+    agency: String,
+    question: String,
+    due_on: String,
+    overdue: bool,
+    requested_at: String,
+    answer: Option<(String, String)>,
+    /// Whether the viewer may answer it (the agency asked, once).
+    may_answer: bool,
+}
+
+impl ExplanationLine {
+    fn new(
+        e: &entities::explanation_request::Model,
+        task_number: i32,
+        agency: Option<&agency::Model>,
+        chrome: &Chrome,
+        viewer: Option<&crate::services::access::Viewer>,
+    ) -> Self {
+        let lang = chrome.lang;
+        Self {
+            id: e.id,
+            task_number,
+            href: format!(
+                "{}#explanation-{}",
+                chrome.link(&format!("/tasks/{task_number}")),
+                e.id
+            ),
+            agency: agency.map(|a| agency_name(a, lang)).unwrap_or_default(),
+            question: e.question.clone(),
+            due_on: reports::format::date(e.due_on, lang),
+            overdue: explanations::is_overdue(e, clock::today()),
+            requested_at: local_time(e.requested_at, lang),
+            answer: e.answer.clone().map(|answer| {
+                (
+                    answer,
+                    e.answered_at
+                        .map(|at| local_time(at, lang))
+                        .unwrap_or_default(),
+                )
+            }),
+            may_answer: explanations::may_answer(viewer, e),
+        }
+    }
+}
+
 /// `GET /my`: the officer's agency's tasks.
 #[derive(Template)]
 #[template(path = "my.html")]
@@ -166,6 +219,7 @@ struct MyPage {
     today: String,
     leads: Vec<TaskLine>,
     cooperates: Vec<TaskLine>,
+    explanations: Vec<ExplanationLine>,
 }
 
 /// `GET /my`: the tasks the officer's agency leads and cooperates on. Planners are sent to
@@ -204,6 +258,19 @@ async fn my_tasks(
                     .iter()
                     .map(|r| TaskLine::new(r, &chrome))
                     .collect(),
+                explanations: mine
+                    .open_explanations
+                    .iter()
+                    .map(|(e, task)| {
+                        ExplanationLine::new(
+                            e,
+                            task.number,
+                            Some(&mine.agency),
+                            &chrome,
+                            Some(&session.viewer),
+                        )
+                    })
+                    .collect(),
                 chrome,
             };
             html(StatusCode::OK, page.render())
@@ -222,6 +289,11 @@ struct ShareLine {
 
 /// One entry of a task's history.
 struct HistoryLine {
+    /// The entry's id (`HistoryEntry.id`), named by the review form.
+    id: i32,
+    /// False once DIC has returned it.
+    counted: bool,
+    reviews: Vec<ReviewLine>,
     agency: String,
     status: StatusView,
     progress: i32,
@@ -231,6 +303,14 @@ struct HistoryLine {
     note: Option<String>,
     evidence: Option<String>,
     attachments: Vec<AttachmentLine>,
+}
+
+/// DIC's review of a report.
+struct ReviewLine {
+    accepted: bool,
+    reason: Option<String>,
+    reviewed_at: String,
+    reviewer: Option<String>,
 }
 
 /// One file attached to a report.
@@ -259,7 +339,7 @@ struct Choice {
 
 /// What the report form shows: the values to fill in and the choices.
 #[derive(Default)]
-struct ReportValues {
+pub(super) struct ReportValues {
     agency: String,
     status: String,
     progress: String,
@@ -280,6 +360,14 @@ struct ReportForm {
     today: String,
     max_files: usize,
     max_size: String,
+}
+
+/// The form asking an agency to explain a task.
+struct ExplanationForm {
+    csrf: String,
+    agencies: Vec<Choice>,
+    due_on: String,
+    today: String,
 }
 
 /// The comment form.
@@ -317,6 +405,12 @@ struct TaskPage {
     comments: Vec<CommentLine>,
     report_form: Option<ReportForm>,
     comment_form: Option<CommentForm>,
+    /// The anti-forgery token of the review forms, for planners.
+    review_csrf: Option<String>,
+    explanations: Vec<ExplanationLine>,
+    /// The request form (leaders and planners): the token, the agencies that may be asked,
+    /// and the default date.
+    explanation_form: Option<ExplanationForm>,
     /// A message after a form was sent.
     notice: Option<&'static str>,
     /// Why a form was refused: a heading and the detail.
@@ -327,12 +421,14 @@ struct TaskPage {
 
 /// What to show besides the task itself.
 #[derive(Default)]
-struct TaskExtras {
-    notice: Option<&'static str>,
-    problem: Option<(&'static str, String)>,
-    conflict: bool,
-    report_values: Option<ReportValues>,
-    comment_values: Option<(String, String)>,
+pub(super) struct TaskExtras {
+    /// Who is looking, for the forms only they may use.
+    pub viewer: Option<crate::services::access::Viewer>,
+    pub notice: Option<&'static str>,
+    pub problem: Option<(&'static str, String)>,
+    pub conflict: bool,
+    pub report_values: Option<ReportValues>,
+    pub comment_values: Option<(String, String)>,
 }
 
 /// Builds the task page from the service's view.
@@ -351,6 +447,18 @@ async fn task_page_of(
         .history
         .iter()
         .map(|item| HistoryLine {
+            id: item.entry.id,
+            counted: item.counted(),
+            reviews: item
+                .reviews
+                .iter()
+                .map(|(r, reviewer)| ReviewLine {
+                    accepted: r.decision == ReviewDecision::Accept,
+                    reason: r.reason.clone(),
+                    reviewed_at: local_time(r.reviewed_at, lang),
+                    reviewer: reviewer.clone(),
+                })
+                .collect(),
             agency: item
                 .agency
                 .as_ref()
@@ -359,12 +467,7 @@ async fn task_page_of(
             status: status_view(item.entry.status, lang),
             progress: item.entry.progress,
             effective_on: reports::format::date(item.entry.effective_on, lang),
-            recorded_at: item
-                .entry
-                .changed_at
-                .with_timezone(&clock::vietnam())
-                .format("%d/%m/%Y %H:%M")
-                .to_string(),
+            recorded_at: local_time(item.entry.changed_at, lang),
             author: item.author.clone(),
             note: item.entry.note.clone().filter(|n| !n.is_empty()),
             evidence: item.entry.evidence.clone(),
@@ -386,12 +489,7 @@ async fn task_page_of(
         .map(|item| CommentLine {
             agency: item.agency.as_ref().map(|a| agency_name(a, lang)),
             author: item.author.clone(),
-            written_at: item
-                .comment
-                .created_at
-                .with_timezone(&clock::vietnam())
-                .format("%d/%m/%Y %H:%M")
-                .to_string(),
+            written_at: local_time(item.comment.created_at, lang),
             body: item.comment.body.clone(),
             evidence: item.comment.evidence.clone(),
         })
@@ -441,6 +539,31 @@ async fn task_page_of(
             today: clock::today().to_string(),
             max_files: limits.max_files,
             max_size: limits.describe_max_bytes(),
+        }
+    });
+    let review_csrf = view.may_review.then(|| csrf.clone());
+    let viewer = chrome.signed_in.as_ref().and(extras.viewer.as_ref());
+    let explanations = view
+        .explanations
+        .iter()
+        .map(|(e, agency)| ExplanationLine::new(e, number, agency.as_ref(), &chrome, viewer))
+        .collect();
+    let explanation_form = view.may_request_explanation.then(|| {
+        let today = clock::today();
+        ExplanationForm {
+            csrf: csrf.clone(),
+            agencies: view
+                .leads
+                .iter()
+                .chain(view.cooperators.iter())
+                .map(|s| Choice {
+                    selected: false,
+                    value: s.agency.code.clone(),
+                    label: agency_name(&s.agency, lang),
+                })
+                .collect(),
+            due_on: (today + chrono::Duration::days(7)).to_string(),
+            today: today.to_string(),
         }
     });
     let comment_form = view.may_comment.then(|| {
@@ -499,6 +622,9 @@ async fn task_page_of(
         comments,
         report_form,
         comment_form,
+        review_csrf,
+        explanations,
+        explanation_form,
         notice: extras.notice,
         problem: extras.problem,
         conflict: extras.conflict,
@@ -508,7 +634,7 @@ async fn task_page_of(
 
 /// Renders a task page (or the page for the error that prevented it).
 #[allow(clippy::too_many_arguments)]
-async fn render_task(
+pub(super) async fn render_task(
     db: &DatabaseConnection,
     session: Option<&BrowserSession>,
     limits: &attachments::Limits,
@@ -525,6 +651,10 @@ async fn render_task(
     };
     let chrome = Chrome::new(lang, session, &format!("/tasks/{number}"), &query);
     let viewer = session.map(|s| &s.viewer);
+    let extras = TaskExtras {
+        viewer: viewer.cloned(),
+        ..extras
+    };
     let built = match workspace::task_view(db, viewer, number, page).await {
         Ok(view) => task_page_of(db, view, chrome.clone(), limits, extras).await,
         Err(err) => Err(err),
@@ -572,6 +702,18 @@ async fn task_page(
             "Your report is recorded; it heads the history.",
         )),
         Some("comment") => Some(lang.pick("Đã gửi ý kiến.", "Your comment is posted.")),
+        Some("accepted") => Some(lang.pick("Đã chấp nhận báo cáo.", "The report is accepted.")),
+        Some("asked") => Some(lang.pick(
+            "Đã gửi yêu cầu giải trình đến đơn vị.",
+            "The request for explanation is sent to the agency.",
+        )),
+        Some("answered") => {
+            Some(lang.pick("Đã gửi nội dung giải trình.", "Your explanation is sent."))
+        }
+        Some("returned") => Some(lang.pick(
+            "Đã trả lại báo cáo: báo cáo không còn được tính cho đến khi đơn vị báo cáo lại.",
+            "The report is returned: it no longer counts until the agency reports again.",
+        )),
         _ => None,
     };
     render_task(
@@ -917,6 +1059,90 @@ async fn comment(
     }
 }
 
+/// `POST /tasks/{number}/reviews` (url-encoded form: `csrf`, `history_id`, `decision`
+/// ACCEPT or RETURN, `reason`): a planner's review through
+/// [`reviews::review_status_report`].
+#[handler]
+#[allow(clippy::too_many_arguments)]
+async fn review_report(
+    request: &Request,
+    Path(number): Path<String>,
+    body: Body,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(events): Data<&Events>,
+    Data(figures): Data<&Figures>,
+    Data(limits): Data<&attachments::Limits>,
+) -> Response {
+    let lang = query_lang(request);
+    let Some(session) = session(request, db, sessions).await else {
+        return forbidden(lang);
+    };
+    let Some(fields) = form_fields(body).await else {
+        return forbidden(lang);
+    };
+    if !sessions::csrf_matches(
+        &session.csrf_token,
+        field(&fields, "csrf").unwrap_or_default(),
+    ) {
+        return forbidden(lang);
+    }
+    let lang = page_lang(field(&fields, "lang").or(Some(lang.code())));
+    let Ok(number) = number.parse::<i32>() else {
+        let chrome = Chrome::new(lang, Some(&session), "/my", "");
+        return error_page(&chrome, &crate::Error::NotFound(format!("task {number:?}")));
+    };
+    let decision = field(&fields, "decision").and_then(ReviewDecision::parse);
+    let history_id = field(&fields, "history_id").and_then(|id| id.parse::<i32>().ok());
+    let outcome = match (decision, history_id) {
+        (Some(decision), Some(history_id)) => {
+            reviews::review_status_report(
+                db,
+                events,
+                figures,
+                Some(&session.viewer),
+                Review {
+                    history_id,
+                    decision,
+                    reason: field(&fields, "reason").map(str::to_owned),
+                },
+            )
+            .await
+        }
+        _ => Err(crate::Error::bad_input(
+            "choose a report and whether to accept or return it",
+        )),
+    };
+    match outcome {
+        Ok(done) if done.entry.task_id != done.task.id => see_other("/my"),
+        Ok(done) => see_other(&format!(
+            "/tasks/{}?lang={}&sent={}#history",
+            done.task.number,
+            lang.code(),
+            match done.review.decision {
+                ReviewDecision::Accept => "accepted",
+                ReviewDecision::Return => "returned",
+            }
+        )),
+        Err(err) => {
+            render_task(
+                db,
+                Some(&session),
+                limits,
+                lang,
+                number,
+                1,
+                status_of(&err),
+                TaskExtras {
+                    problem: Some(error_words(lang, &err)),
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+    }
+}
+
 /// One task in the planners' overview.
 struct PlanLine {
     number: i32,
@@ -1090,12 +1316,7 @@ async fn render_plan(
             .iter()
             .map(|s| SnapshotLine {
                 label: snapshots::label(&s.snapshot),
-                frozen_at: s
-                    .snapshot
-                    .frozen_at
-                    .with_timezone(&clock::vietnam())
-                    .format("%d/%m/%Y %H:%M")
-                    .to_string(),
+                frozen_at: local_time(s.snapshot.frozen_at, lang),
                 href: format!("/reports/snapshots/{}.pdf", s.snapshot.id),
             })
             .collect(),

@@ -334,7 +334,8 @@ pub async fn load_scope(
             Expr::col(task_history::Column::Evidence).is_not_null(),
             "has_evidence",
         )
-        .filter(task_history::Column::EffectiveOn.lte(as_of));
+        .filter(task_history::Column::EffectiveOn.lte(as_of))
+        .filter(super::counted::condition());
     if plan_id.is_some() {
         query = query.filter(
             task_history::Column::TaskId.in_subquery(in_scope(task::Column::Id).to_owned()),

@@ -87,7 +87,7 @@ fn band(band: Band) -> model::Band {
     }
 }
 
-fn agency_ref(agency: &entities::agency::Model) -> model::AgencyRef {
+pub(crate) fn agency_ref(agency: &entities::agency::Model) -> model::AgencyRef {
     model::AgencyRef {
         code: agency.code.clone(),
         name: Text::new(&agency.name_vi, &agency.name_en),

@@ -18,7 +18,7 @@ use entities::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
 
@@ -26,7 +26,7 @@ use super::access::{signed_in, Viewer};
 use super::attachments::{self, Upload};
 use super::events::{Events, TaskStatusChanged};
 use super::figures::{self, Figures};
-use super::{agencies, clock, fetch_by, plan, tasks};
+use super::{agencies, clock, counted, fetch_by, plan, tasks};
 use crate::error::{Error, Result};
 
 /// Longest note accepted, in characters.
@@ -408,18 +408,33 @@ fetch_by!(
     /// History entries of the given tasks, oldest first.
     history_of_tasks, task_history, TaskId
 );
-/// The latest report of each of the given tasks: the one effective last, the later recorded of
-/// two effective the same day (as `asof` reads them). One query with one index probe per task,
-/// whatever the history's size.
+/// Counted history entries of the given tasks (every entry but returned ones), oldest first:
+/// what as-of views compute from.
+pub async fn counted_history_of_tasks(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> Result<Vec<task_history::Model>> {
+    Ok(task_history::Entity::find()
+        .filter(task_history::Column::TaskId.is_in(ids.iter().copied()))
+        .filter(counted::condition())
+        .order_by_asc(task_history::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The latest counted report of each of the given tasks: the one effective last, the later
+/// recorded of two effective the same day (as `asof` reads them). One query with one index
+/// probe per task, whatever the history's size.
 pub async fn latest_reports_of_tasks(
     db: &DatabaseConnection,
     ids: &[i32],
 ) -> Result<Vec<task_history::Model>> {
     let latest_of_each = Query::select()
-        .expr(Expr::cust(
-            "(SELECT h.id FROM task_history h WHERE h.task_id = tasks.id \
+        .expr(Expr::cust(format!(
+            "(SELECT h.id FROM task_history h WHERE h.task_id = tasks.id AND {} \
              ORDER BY h.effective_on DESC, h.id DESC LIMIT 1)",
-        ))
+            counted::SQL
+        )))
         .from(task::Entity)
         .and_where(task::Column::Id.is_in(ids.iter().copied()))
         .to_owned();

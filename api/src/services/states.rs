@@ -16,7 +16,7 @@ use entities::{task, Recurrence, TaskStatus};
 use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement, Value};
 
 use super::asof::{self, Period, StateAt, TaskAt};
-use super::clock;
+use super::{clock, counted};
 use crate::error::Result;
 
 /// One lead assignment on the as-of date.
@@ -138,7 +138,7 @@ pub async fn load(
             continue;
         };
         let extra = vec![from.into(), to.into(), year.into()];
-        let statement = in_scope(backend, REPORTED_IN, as_of, plan_id, extra);
+        let statement = in_scope(backend, &reported_in_sql(), as_of, plan_id, extra);
         for row in ReportedRow::find_by_statement(statement).all(db).await? {
             if let Some((task_id, index)) = by_assignment.get(&row.id) {
                 if let Some(lead) = leads.get_mut(task_id).and_then(|l| l.get_mut(*index)) {
@@ -166,8 +166,9 @@ fn leads_sql(backend: DbBackend) -> String {
     let latest = |columns: &str, extra: &str| {
         format!(
             "(SELECT {columns} FROM task_history h
-               WHERE h.assignment_id = a.id AND h.effective_on <= $1{extra}
-               ORDER BY h.effective_on DESC, h.id DESC LIMIT 1)"
+               WHERE h.assignment_id = a.id AND h.effective_on <= $1{extra} AND {counted}
+               ORDER BY h.effective_on DESC, h.id DESC LIMIT 1)",
+            counted = counted::SQL
         )
     };
     let open = " AND h.status <> 'COMPLETED'";
@@ -188,34 +189,41 @@ fn leads_sql(backend: DbBackend) -> String {
         "SELECT a.id, a.task_id, a.agency_id, l.status, l.progress,
   CASE WHEN l.status = 'COMPLETED' THEN
     CASE WHEN o.id IS NULL THEN
-      (SELECT MIN(h.effective_on) FROM task_history h WHERE h.assignment_id = a.id)
+      (SELECT MIN(h.effective_on) FROM task_history h WHERE h.assignment_id = a.id AND {counted})
     ELSE
       (SELECT h.effective_on FROM task_history h
         WHERE h.assignment_id = a.id AND h.effective_on >= o.effective_on AND h.effective_on <= $1
-          AND (h.effective_on > o.effective_on OR h.id > o.id)
+          AND (h.effective_on > o.effective_on OR h.id > o.id) AND {counted}
         ORDER BY h.effective_on, h.id LIMIT 1)
     END
   END AS completed_on,
   COALESCE((SELECT 1 FROM task_history h
       WHERE h.assignment_id = a.id AND h.evidence IS NOT NULL AND h.effective_on <= $1
+        AND {counted}
       LIMIT 1), 0) AS has_evidence
 FROM assignments a
 JOIN tasks t ON t.id = a.task_id
 {joins}
-WHERE a.role = 'LEAD'"
+WHERE a.role = 'LEAD'",
+        counted = counted::SQL
     )
 }
 
-/// Lead assignments of annual and ongoing tasks begun by year `$4`, with a report effective
-/// between `$2` and `$3` and by `$1`.
-const REPORTED_IN: &str = "
+/// Lead assignments of annual and ongoing tasks begun by year `$4`, with a counted report
+/// effective between `$2` and `$3` and by `$1`.
+fn reported_in_sql() -> String {
+    format!(
+        "
 SELECT a.id
 FROM assignments a
 JOIN tasks t ON t.id = a.task_id
 WHERE a.role = 'LEAD' AND t.recurrence <> 'ONCE' AND t.start_year <= $4
   AND EXISTS (SELECT 1 FROM task_history h
     WHERE h.assignment_id = a.id AND h.effective_on >= $2 AND h.effective_on <= $3
-      AND h.effective_on <= $1)";
+      AND h.effective_on <= $1 AND {})",
+        counted::SQL
+    )
+}
 
 /// `sql` (numbered `$n` parameters, `$1` the as-of date, then `extra`), limited to one plan's
 /// tasks when given, in the backend's parameter syntax and in assignment order.

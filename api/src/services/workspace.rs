@@ -10,8 +10,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDate};
 use entities::{
-    agency, assignment, clause, plan, task, task_comment, task_history, AssignmentRole, ClauseKind,
-    TaskStatus, UserRole,
+    agency, assignment, clause, explanation_request, plan, report_review, task, task_comment,
+    task_history, AssignmentRole, ClauseKind, ReviewDecision, TaskStatus, UserRole,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -20,7 +20,9 @@ use sea_orm::{
 };
 
 use super::access::{planner, signed_in, Viewer};
-use super::{agencies, asof, clauses, clock, plan as plans, reporting, tasks, users};
+use super::{
+    agencies, asof, clauses, clock, explanations, plan as plans, reporting, reviews, tasks, users,
+};
 use crate::error::{Error, Result};
 
 /// A task due within this many days is marked as due soon.
@@ -72,6 +74,8 @@ pub struct AgencyTasks {
     pub plan: plan::Model,
     pub leads: Vec<AgencyTask>,
     pub cooperates: Vec<AgencyTask>,
+    /// Requests for explanation the agency has not answered yet, with their task, newest first.
+    pub open_explanations: Vec<(explanation_request::Model, task::Model)>,
 }
 
 /// The tasks the viewer's agency leads and cooperates on; `FORBIDDEN` for an account of no
@@ -102,6 +106,7 @@ pub async fn agency_tasks(db: &DatabaseConnection, viewer: Option<&Viewer>) -> R
         };
         let latest = task_history::Entity::find()
             .filter(task_history::Column::AssignmentId.eq(share.id))
+            .filter(super::counted::condition())
             .order_by_desc(task_history::Column::EffectiveOn)
             .order_by_desc(task_history::Column::Id)
             .one(db)
@@ -121,21 +126,46 @@ pub async fn agency_tasks(db: &DatabaseConnection, viewer: Option<&Viewer>) -> R
     }
     leads.sort_by_key(|r| r.task.number);
     cooperates.sort_by_key(|r| r.task.number);
+    let listing = explanations::Listing {
+        unanswered: true,
+        ..Default::default()
+    };
+    let open_explanations = explanations::list(db, Some(viewer), listing)
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            let task = by_id.get(&e.task_id).cloned()?;
+            Some((e, task))
+        })
+        .collect();
     Ok(AgencyTasks {
         agency,
         plan,
         leads,
         cooperates,
+        open_explanations,
     })
 }
 
-/// One accepted report as a task page lists it.
+/// One report as a task page lists it, with DIC's reviews of it.
 #[derive(Debug, Clone)]
 pub struct HistoryItem {
     pub entry: task_history::Model,
     pub agency: Option<agency::Model>,
     /// Who recorded it; shown to signed-in readers only.
     pub author: Option<String>,
+    /// Reviews, oldest first, each with its reviewer (signed-in readers only).
+    pub reviews: Vec<(report_review::Model, Option<String>)>,
+}
+
+impl HistoryItem {
+    /// Whether the report counts in figures (DIC has not returned it).
+    pub fn counted(&self) -> bool {
+        !self
+            .reviews
+            .iter()
+            .any(|(r, _)| r.decision == ReviewDecision::Return)
+    }
 }
 
 /// One comment as a task page lists it.
@@ -168,6 +198,13 @@ pub struct TaskView {
     pub may_report_for: Vec<agency::Model>,
     /// Whether the viewer may comment (an agency assigned to the task, or a planner).
     pub may_comment: bool,
+    /// Whether the viewer may accept or return reports (a planner).
+    pub may_review: bool,
+    /// Requests for explanation on the task the viewer may see, newest first, with the agency
+    /// asked.
+    pub explanations: Vec<(explanation_request::Model, Option<agency::Model>)>,
+    /// Whether the viewer may ask for explanations (a leader or planner).
+    pub may_request_explanation: bool,
 }
 
 /// The task with this appendix number in the current plan, with page `page` (from 1) of its
@@ -240,12 +277,23 @@ pub async fn task_view(
     for agency in agencies::by_ids(db, &missing).await? {
         named.insert(agency.id, agency);
     }
+    let entry_ids: Vec<i32> = entries.iter().map(|e| e.id).collect();
+    let mut reviews: HashMap<i32, Vec<report_review::Model>> = HashMap::new();
+    for review in reviews::reviews_of_histories(db, &entry_ids).await? {
+        reviews.entry(review.history_id).or_default().push(review);
+    }
     let authors: HashMap<i32, String> = match viewer {
         Some(_) => {
             let ids: Vec<i32> = entries
                 .iter()
                 .filter_map(|e| e.changed_by_user_id)
                 .chain(comments.iter().filter_map(|c| c.user_id))
+                .chain(
+                    reviews
+                        .values()
+                        .flatten()
+                        .filter_map(|r| r.reviewer_user_id),
+                )
                 .collect::<BTreeSet<i32>>()
                 .into_iter()
                 .collect();
@@ -264,6 +312,15 @@ pub async fn task_view(
             author: entry
                 .changed_by_user_id
                 .and_then(|id| authors.get(&id).cloned()),
+            reviews: reviews
+                .remove(&entry.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| {
+                    let reviewer = r.reviewer_user_id.and_then(|id| authors.get(&id).cloned());
+                    (r, reviewer)
+                })
+                .collect(),
             entry,
         })
         .collect();
@@ -291,8 +348,22 @@ pub async fn task_view(
         ),
         _ => (Vec::new(), false),
     };
+    let listing = explanations::Listing {
+        task_id: Some(task.id),
+        ..Default::default()
+    };
+    let explanations = explanations::list(db, viewer, listing)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let agency = named.get(&e.agency_id).cloned();
+            (e, agency)
+        })
+        .collect();
     let today = clock::today();
     Ok(TaskView {
+        explanations,
+        may_request_explanation: explanations::may_request(viewer),
         overdue: asof::overdue(task.due_date, task.status, today),
         due_soon: due_soon(task.due_date, task.status, today),
         plan,
@@ -304,6 +375,7 @@ pub async fn task_view(
         page,
         pages,
         comments,
+        may_review: viewer.is_some_and(Viewer::is_planner),
         may_report_for,
         may_comment,
     })

@@ -1,10 +1,12 @@
-//! The task list as CSV for Excel and scripts: UTF-8 with a byte-order mark (without it Excel
-//! reads Vietnamese as Windows-1252), RFC 4180 quoting, CRLF line ends.
+//! The task list (and a reporting round's submissions, see [`super::round_csv`]) as CSV for Excel
+//! and scripts: UTF-8 with a byte-order mark (without it Excel reads Vietnamese as
+//! Windows-1252), RFC 4180 quoting, CRLF line ends.
 //!
 //! The records are written by `csv-core`, the `csv` crate's writer, field by field: every text
 //! cell (header cells too) goes through a writer that always quotes, so a reader never has to
-//! guess whether `115` or `2017-06-05` in a name column is text; numbers, dates (`yyyy-mm-dd`)
-//! and booleans are written unquoted (they hold no byte that needs quoting).
+//! guess whether `115` or `2017-06-05` in a name column is text; numbers, dates (`yyyy-mm-dd`),
+//! date-times (`yyyy-mm-dd hh:mm`) and booleans are written unquoted (they hold no byte that
+//! needs quoting).
 //!
 //! # Formula guard
 //!
@@ -24,7 +26,7 @@
 
 use csv_core::{QuoteStyle, Terminator, WriteResult, Writer, WriterBuilder};
 
-use super::{Cell, TASK_COLUMNS};
+use super::{Cell, Column, TASK_COLUMNS};
 use crate::model::{Lang, TaskRow};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -38,14 +40,20 @@ const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
 /// [`TASK_COLUMNS`](super::TASK_COLUMNS). Dates are ISO (`yyyy-mm-dd`), overdue is
 /// `true`/`false`, agency lists are joined with `"; "`.
 pub fn tasks_csv(tasks: &[TaskRow], lang: Lang) -> Vec<u8> {
-    let mut csv = Records::new(512 + tasks.len() * 512);
+    table(&TASK_COLUMNS, tasks, lang)
+}
+
+/// A table as CSV: the headers of `columns` in `lang`, then one record per row, every text cell
+/// under the formula guard of the module header.
+pub(super) fn table<R>(columns: &[Column<R>], rows: &[R], lang: Lang) -> Vec<u8> {
+    let mut csv = Records::new(512 + rows.len() * 512);
     csv.record(
-        TASK_COLUMNS
+        columns
             .iter()
             .map(|c| Field::Text(neutralise(c.spec.header(lang)))),
     );
-    for task in tasks {
-        csv.record(TASK_COLUMNS.iter().map(|c| field((c.value)(task, lang))));
+    for row in rows {
+        csv.record(columns.iter().map(|c| field((c.value)(row, lang))));
     }
     csv.out
 }
@@ -66,6 +74,7 @@ fn field(cell: Cell) -> Field {
         Cell::Number(_) | Cell::Percent(_) | Cell::Empty => Field::Plain(String::new()),
         Cell::Bool(value) => Field::Plain(value.to_string()),
         Cell::Date(date) => Field::Plain(date.format("%Y-%m-%d").to_string()),
+        Cell::DateTime(at) => Field::Plain(at.format("%Y-%m-%d %H:%M").to_string()),
     }
 }
 
@@ -167,13 +176,13 @@ impl Records {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::tables::fixture;
 
     /// Reads CSV with the `csv` crate: every record must have the same number of fields. With
     /// `quoting` off, fields come back as written, quotes included.
-    fn read(body: &[u8], quoting: bool) -> Vec<Vec<String>> {
+    pub(in crate::tables) fn read(body: &[u8], quoting: bool) -> Vec<Vec<String>> {
         csv::ReaderBuilder::new()
             .has_headers(false)
             .quoting(quoting)
@@ -189,7 +198,7 @@ mod tests {
             .collect()
     }
 
-    fn body(bytes: &[u8]) -> &[u8] {
+    pub(in crate::tables) fn body(bytes: &[u8]) -> &[u8] {
         bytes.strip_prefix(BOM).expect("starts with a UTF-8 BOM")
     }
 
@@ -208,7 +217,7 @@ mod tests {
     }
 
     /// Whether any segment of a cell, cut where a spreadsheet may split it, starts with a formula.
-    fn runs_a_formula(cell: &str) -> bool {
+    pub(in crate::tables) fn runs_a_formula(cell: &str) -> bool {
         cell.split(SEPARATORS)
             .any(|segment| segment.trim_start().starts_with(FORMULA_STARTS))
     }

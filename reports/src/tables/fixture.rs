@@ -1,12 +1,14 @@
 //! Test data shared by the table and PDF tests: a small plan with Vietnamese names, a note that
-//! tries every CSV and markup trap, and empty or missing values.
+//! tries every CSV and markup trap, and empty or missing values; and a reporting round with one
+//! submission of each state.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::model::{
     AgencyRef, Band, Direction, Figure, Figures, KpiSeries, KpiState, Point, Ranking, RankingEntry,
     Recurrence, Status, StatusBreakdown, StatusGroup, Summary, TaskRow, Text,
 };
+use crate::tables::{RoundAgencyRow, RoundRow, RoundSheet, SubmissionState};
 
 /// A note an agency user might type: quotes, commas, a newline, markup and a formula.
 pub const TRICKY_NOTE: &str = "Đã ký \"hợp đồng\", chờ nghiệm thu\n# Bước 2: =cmd|' /C calc'!A0";
@@ -328,4 +330,92 @@ pub fn figures() -> Vec<Figure> {
             png: png(500, 1400),
         },
     ]
+}
+
+/// A note that is a whole formula, as an agency user might paste it.
+pub const ROUND_FORMULA_NOTE: &str = "=HYPERLINK(\"http://x.example\",\"Bấm\")";
+
+/// Why the DIC returned the fixture round's report.
+pub const ROUND_RETURN_REASON: &str =
+    "Thiếu số liệu biểu 01; đề nghị bổ sung, \"ký số\" trước 22/12/2017";
+
+fn at(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> Option<NaiveDateTime> {
+    date(y, m, d).and_hms_opt(h, min, s)
+}
+
+/// The Q4 2017 round of plan 681/KH-UBND (data from 15/09/2017 to 14/12/2017, due 18/12/2017):
+/// one submission of each state, in that order (on time, late with a formula for a note,
+/// returned with a note that hides a formula after a `;`, missing), and four agencies, SNV
+/// owing nothing.
+pub fn round() -> RoundSheet {
+    let tasks = tasks();
+    let sttt = tasks[0].leads[0].clone();
+    let vpub = tasks[1].leads[1].clone();
+    let skhdt = agency(
+        "SKHĐT",
+        "Sở Kế hoạch và Đầu tư",
+        "Department of Planning and Investment",
+    );
+    let snv = agency("SNV", "Sở Nội vụ", "Department of Home Affairs");
+    let submission = |task: &TaskRow, agency: &AgencyRef, state| RoundRow {
+        task_number: task.number,
+        task_title: task.title.clone(),
+        agency: agency.clone(),
+        state,
+        submitted_at: None,
+        effective_on: None,
+        status: None,
+        progress: None,
+        note: None,
+        return_reason: None,
+    };
+    let on_time = RoundRow {
+        submitted_at: at(2017, 12, 15, 16, 45, 30),
+        effective_on: Some(date(2017, 12, 14)),
+        status: Some(Status::Completed),
+        progress: Some(100),
+        note: Some("Hoàn thành, đã nghiệm thu".to_owned()),
+        ..submission(&tasks[0], &sttt, SubmissionState::OnTime)
+    };
+    let late = RoundRow {
+        submitted_at: at(2017, 12, 20, 8, 5, 0),
+        effective_on: Some(date(2017, 12, 10)),
+        status: Some(Status::Blocked),
+        progress: Some(35),
+        note: Some(ROUND_FORMULA_NOTE.to_owned()),
+        ..submission(&tasks[1], &sttt, SubmissionState::Late)
+    };
+    let returned = RoundRow {
+        submitted_at: at(2017, 12, 17, 9, 30, 0),
+        effective_on: Some(date(2017, 12, 1)),
+        status: Some(Status::InProgress),
+        progress: Some(50),
+        note: Some("Đã xong;=1+2".to_owned()),
+        return_reason: Some(ROUND_RETURN_REASON.to_owned()),
+        ..submission(&tasks[1], &vpub, SubmissionState::Returned)
+    };
+    let missing = submission(&tasks[2], &skhdt, SubmissionState::Missing);
+    let counts = |agency: &AgencyRef, on_time, late, returned, missing| RoundAgencyRow {
+        agency: agency.clone(),
+        owed: on_time + late + returned + missing,
+        on_time,
+        late,
+        returned,
+        missing,
+    };
+    RoundSheet {
+        plan_code: "681/KH-UBND".to_owned(),
+        period_code: "2017-Q4".to_owned(),
+        period_label: Text::new("Quý IV/2017", "Q4 2017"),
+        from: date(2017, 9, 15),
+        to: date(2017, 12, 14),
+        deadline: date(2017, 12, 18),
+        rows: vec![on_time, late, returned, missing],
+        agencies: vec![
+            counts(&skhdt, 0, 0, 0, 1),
+            counts(&snv, 0, 0, 0, 0),
+            counts(&sttt, 1, 1, 0, 0),
+            counts(&vpub, 0, 0, 1, 0),
+        ],
+    }
 }

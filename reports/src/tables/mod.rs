@@ -1,21 +1,24 @@
-//! The plan's data as tables for other tools: the task list as CSV and the whole summary (tasks,
-//! assignments, KPIs, ranking) as an XLSX workbook.
+//! The plan's data as tables for other tools: the task list as CSV, the whole summary (tasks,
+//! assignments, KPIs, ranking) as an XLSX workbook, and a reporting round as both
+//! ([`round_csv`], [`round_workbook`]).
 //!
 //! Planners reuse these files in Excel, so both exports share one definition of the task columns
 //! ([`TASK_COLUMNS`]): a column added there appears in the CSV and in the workbook's first sheet
-//! alike. Cells are typed ([`Cell`]) so that the workbook stores numbers and dates as such while
-//! the CSV writes their plain text.
+//! alike (a round's submissions work the same way). Cells are typed ([`Cell`]) so that the
+//! workbook stores numbers and dates as such while the CSV writes their plain text.
 //!
 //! Overdue is written as a boolean: `true`/`false` in CSV (whatever the language, like the status
 //! codes), a real Excel boolean in the workbook.
 
 mod csv;
+mod round;
 mod xlsx;
 
 pub use csv::tasks_csv;
+pub use round::{round_csv, round_workbook, RoundAgencyRow, RoundRow, RoundSheet, SubmissionState};
 pub use xlsx::workbook;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::model::{nfc, AgencyRef, Direction, KpiSeries, Lang, Point, TaskRow};
 
@@ -30,6 +33,8 @@ pub(crate) enum Cell {
     Percent(f64),
     Bool(bool),
     Date(NaiveDate),
+    /// A local date and time, to the minute in the CSV.
+    DateTime(NaiveDateTime),
     Empty,
 }
 
@@ -44,6 +49,10 @@ impl Cell {
 
     fn optional_date(value: Option<NaiveDate>) -> Cell {
         value.map_or(Cell::Empty, Cell::Date)
+    }
+
+    fn optional_date_time(value: Option<NaiveDateTime>) -> Cell {
+        value.map_or(Cell::Empty, Cell::DateTime)
     }
 
     fn optional_int(value: Option<i32>) -> Cell {
@@ -90,10 +99,25 @@ impl ColumnSpec {
     }
 }
 
-/// A task column: its spec and how to read its cell from a task.
-pub(crate) struct TaskColumn {
+/// A column of a table of `R`s: its spec and how to read its cell from a row.
+pub(crate) struct Column<R> {
     pub spec: ColumnSpec,
-    pub value: fn(&TaskRow, Lang) -> Cell,
+    pub value: fn(&R, Lang) -> Cell,
+}
+
+/// A task column.
+pub(crate) type TaskColumn = Column<TaskRow>;
+
+/// The specs of `columns`, for a workbook sheet.
+pub(crate) fn specs<R>(columns: &[Column<R>]) -> Vec<ColumnSpec> {
+    columns.iter().map(|c| c.spec).collect()
+}
+
+/// The cells of `rows` in `columns`, for a workbook sheet.
+pub(crate) fn cells<R>(columns: &[Column<R>], rows: &[R], lang: Lang) -> Vec<Vec<Cell>> {
+    rows.iter()
+        .map(|row| columns.iter().map(|c| (c.value)(row, lang)).collect())
+        .collect()
 }
 
 /// The columns of the task list, shared by the CSV and the workbook's task sheet.

@@ -2,7 +2,8 @@
 //! tasks (the CSV's columns), assignments (task × agency), KPIs and the ranking, one sheet each.
 //!
 //! Every sheet has a bold frozen header row and an autofilter; numbers are numbers, dates are
-//! Excel dates. Strings are never formulas in XLSX, so unlike the CSV nothing is prefixed. The
+//! Excel dates. A reporting round's workbook ([`super::round_workbook`]) is written with the same
+//! [`Sheet`]s, formats and [`save`]. Strings are never formulas in XLSX, so unlike the CSV nothing is prefixed. The
 //! creation time in the document properties is the report's date, so the same data gives the
 //! same bytes.
 
@@ -11,7 +12,8 @@ use rust_xlsxwriter::{
 };
 
 use super::{
-    agency_codes, direction_label, targets_text, unit_label, Cell, ColumnSpec, TASK_COLUMNS,
+    agency_codes, cells, direction_label, specs, targets_text, unit_label, Cell, ColumnSpec,
+    TASK_COLUMNS,
 };
 use crate::model::{nfc, AgencyRef, Lang, Summary};
 use crate::{RenderError, Result};
@@ -22,24 +24,12 @@ const MAX_CELL_LEN: usize = 32_767;
 /// The workbook of `summary` in `lang`: sheets "Nhiệm vụ", "Phân công", "Chỉ tiêu", "Xếp hạng"
 /// ("Tasks", "Assignments", "KPIs", "Ranking" in English).
 pub fn workbook(summary: &Summary, lang: Lang) -> Result<Vec<u8>> {
-    build(summary, lang).map_err(|e| RenderError::Spreadsheet(e.to_string()))
-}
-
-fn build(summary: &Summary, lang: Lang) -> std::result::Result<Vec<u8>, XlsxError> {
-    let formats = Formats::new(lang);
-    let mut workbook = Workbook::new();
-    workbook.set_properties(&properties(summary, lang));
-
-    let task_columns: Vec<ColumnSpec> = TASK_COLUMNS.iter().map(|c| c.spec).collect();
+    let task_columns = specs(&TASK_COLUMNS);
     let sheets = [
         Sheet {
             name: lang.pick("Nhiệm vụ", "Tasks"),
             columns: &task_columns,
-            rows: summary
-                .tasks
-                .iter()
-                .map(|task| TASK_COLUMNS.iter().map(|c| (c.value)(task, lang)).collect())
-                .collect(),
+            rows: cells(&TASK_COLUMNS, &summary.tasks, lang),
             frozen_columns: 2,
         },
         Sheet {
@@ -61,14 +51,40 @@ fn build(summary: &Summary, lang: Lang) -> std::result::Result<Vec<u8>, XlsxErro
             frozen_columns: 0,
         },
     ];
+    save(&properties(summary, lang), sheets, lang)
+}
+
+/// A workbook of `sheets`, in order, with `properties`.
+pub(super) fn save<'a>(
+    properties: &DocProperties,
+    sheets: impl IntoIterator<Item = Sheet<'a>>,
+    lang: Lang,
+) -> Result<Vec<u8>> {
+    build(properties, sheets, lang).map_err(|e| RenderError::Spreadsheet(e.to_string()))
+}
+
+fn build<'a>(
+    properties: &DocProperties,
+    sheets: impl IntoIterator<Item = Sheet<'a>>,
+    lang: Lang,
+) -> std::result::Result<Vec<u8>, XlsxError> {
+    let formats = Formats::new(lang);
+    let mut workbook = Workbook::new();
+    workbook.set_properties(properties);
     for sheet in sheets {
         sheet.write(workbook.add_worksheet(), lang, &formats)?;
     }
     workbook.save_to_buffer()
 }
 
+/// The creation time of a workbook made on `date`, so that the same data gives the same bytes;
+/// 1 January 2000 when Excel cannot hold the date.
+pub(super) fn created_on(date: chrono::NaiveDate) -> Option<ExcelDateTime> {
+    excel_date(date).or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).ok())
+}
+
 fn properties(summary: &Summary, lang: Lang) -> DocProperties {
-    let created = excel_date(summary.as_of).or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).ok());
+    let created = created_on(summary.as_of);
     let title = format!(
         "{} {} — {}",
         lang.pick("Kế hoạch", "Plan"),
@@ -98,6 +114,7 @@ struct Formats {
     percent: Format,
     boolean: Format,
     date: Format,
+    date_time: Format,
 }
 
 impl Formats {
@@ -117,18 +134,21 @@ impl Formats {
             number: base.clone(),
             percent: base.clone().set_num_format("0.0%"),
             boolean: base.clone().set_align(FormatAlign::Center),
-            date: base.set_num_format(lang.pick("dd/mm/yyyy", "yyyy-mm-dd")),
+            date: base
+                .clone()
+                .set_num_format(lang.pick("dd/mm/yyyy", "yyyy-mm-dd")),
+            date_time: base.set_num_format(lang.pick("dd/mm/yyyy hh:mm", "yyyy-mm-dd hh:mm")),
         }
     }
 }
 
 /// One worksheet's content: a header row from `columns`, then `rows`; the header row and the
 /// first `frozen_columns` stay in view when scrolling.
-struct Sheet<'a> {
-    name: &'static str,
-    columns: &'a [ColumnSpec],
-    rows: Vec<Vec<Cell>>,
-    frozen_columns: u16,
+pub(super) struct Sheet<'a> {
+    pub name: &'static str,
+    pub columns: &'a [ColumnSpec],
+    pub rows: Vec<Vec<Cell>>,
+    pub frozen_columns: u16,
 }
 
 impl Sheet<'_> {
@@ -205,6 +225,19 @@ fn write_cell(
                 )?;
             }
         },
+        Cell::DateTime(at) => match excel_date_time(at) {
+            Some(excel) => {
+                sheet.write_datetime_with_format(row, col, &excel, &formats.date_time)?;
+            }
+            None => {
+                sheet.write_string_with_format(
+                    row,
+                    col,
+                    at.format("%Y-%m-%d %H:%M").to_string(),
+                    &formats.text,
+                )?;
+            }
+        },
         Cell::Number(_) | Cell::Percent(_) | Cell::Empty => {}
     }
     Ok(())
@@ -216,6 +249,16 @@ fn excel_date(date: chrono::NaiveDate) -> Option<ExcelDateTime> {
     let month = u8::try_from(date.month()).ok()?;
     let day = u8::try_from(date.day()).ok()?;
     ExcelDateTime::from_ymd(year, month, day).ok()
+}
+
+/// A date and time to the second.
+fn excel_date_time(at: chrono::NaiveDateTime) -> Option<ExcelDateTime> {
+    use chrono::Timelike;
+    let hour = u16::try_from(at.hour()).ok()?;
+    let minute = u8::try_from(at.minute()).ok()?;
+    excel_date(at.date())?
+        .and_hms(hour, minute, at.second())
+        .ok()
 }
 
 /// Cuts a text to Excel's cell limit, ending it with `…` when cut.
@@ -339,13 +382,13 @@ fn ranking_rows(summary: &Summary, lang: Lang) -> Vec<Vec<Cell>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::tables::fixture;
 
     /// The names of the parts of a zip file, read from its local file headers (which are never
     /// compressed).
-    fn part_names(zip: &[u8]) -> Vec<String> {
+    pub(in crate::tables) fn part_names(zip: &[u8]) -> Vec<String> {
         let mut names = Vec::new();
         let mut at = 0;
         while let Some(offset) = zip[at..].windows(4).position(|w| w == b"PK\x03\x04") {
@@ -361,7 +404,7 @@ mod tests {
     }
 
     /// A part's text through `unzip -p`; `None` when `unzip` is not installed.
-    fn unzip(zip: &[u8], part: &str) -> Option<String> {
+    pub(in crate::tables) fn unzip(zip: &[u8], part: &str) -> Option<String> {
         static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let path =

@@ -4,6 +4,7 @@
 //! The client follows no redirects and keeps cookies by hand from `set-cookie` headers, as a
 //! browser would.
 
+mod follow_up;
 mod signin;
 mod workspace;
 

@@ -51,6 +51,11 @@ mirror!(
     AssignmentRole { Lead, Cooperating }
 );
 mirror!(
+    /// A DIC planner's decision on a status report: ACCEPT keeps it counting; RETURN sends it
+    /// back, and it stops counting in every figure until the agency reports again.
+    ReviewDecision { Accept, Return }
+);
+mirror!(
     /// Whether a higher value of a KPI is an improvement (a rank is LOWER_IS_BETTER).
     KpiDirection { HigherIsBetter, LowerIsBetter }
 );

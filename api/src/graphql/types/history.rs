@@ -1,12 +1,14 @@
 //! What happened to a task: status reports, comments, and the live change feed.
 
-use async_graphql::{ComplexObject, Context, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entities::{task_comment, task_history};
+use entities::{report_review, task_comment, task_history};
 
-use super::{Agency, Task, TaskStatus};
+use super::{Agency, ReviewDecision, Task, TaskStatus};
 use crate::graphql::context::viewer;
-use crate::graphql::loaders::{self, AgencyById, AttachmentsOfHistory, TaskById, UserById};
+use crate::graphql::loaders::{
+    self, AgencyById, AttachmentsOfHistory, ReviewsOfHistory, TaskById, UserById,
+};
 use crate::graphql::Date;
 use crate::services::attachments::AttachmentInfo;
 use crate::services::events::TaskStatusChanged;
@@ -26,12 +28,13 @@ async fn agency(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Agency>> {
     }
 }
 
-/// One accepted status report; history is never edited or deleted.
+/// One status report; history is never edited or deleted. A report DIC returned stays here
+/// with its review but no longer counts (`counted: false`).
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct HistoryEntry {
     #[graphql(skip)]
-    pub id: i32,
+    pub history_id: i32,
     #[graphql(skip)]
     pub agency_id: i32,
     #[graphql(skip)]
@@ -51,7 +54,7 @@ pub struct HistoryEntry {
 impl From<task_history::Model> for HistoryEntry {
     fn from(m: task_history::Model) -> Self {
         Self {
-            id: m.id,
+            history_id: m.id,
             agency_id: m.agency_id,
             changed_by_user_id: m.changed_by_user_id,
             status: m.status.into(),
@@ -67,6 +70,28 @@ impl From<task_history::Model> for HistoryEntry {
 
 #[ComplexObject]
 impl HistoryEntry {
+    /// This report's identity: what `reviewStatusReport` takes as `historyId`.
+    async fn id(&self) -> ID {
+        ID(self.history_id.to_string())
+    }
+
+    /// DIC's reviews of this report, oldest first.
+    async fn reviews(&self, ctx: &Context<'_>) -> Result<Vec<ReportReview>> {
+        Ok(loaders::rows(ctx, ReviewsOfHistory(self.history_id))
+            .await?
+            .into_iter()
+            .map(ReportReview::from)
+            .collect())
+    }
+
+    /// Whether the report counts in figures: false once DIC has returned it.
+    async fn counted(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(!loaders::rows(ctx, ReviewsOfHistory(self.history_id))
+            .await?
+            .iter()
+            .any(|r| r.decision == entities::ReviewDecision::Return))
+    }
+
     /// The agency whose assignment changed.
     async fn agency(&self, ctx: &Context<'_>) -> Result<Option<Agency>> {
         agency(ctx, Some(self.agency_id)).await
@@ -79,11 +104,50 @@ impl HistoryEntry {
 
     /// Files that came with the report, in the order they were attached.
     async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<Attachment>> {
-        Ok(loaders::rows(ctx, AttachmentsOfHistory(self.id))
+        Ok(loaders::rows(ctx, AttachmentsOfHistory(self.history_id))
             .await?
             .into_iter()
             .map(Attachment::from)
             .collect())
+    }
+}
+
+/// A DIC planner's review of a status report; appended beside it, never edited.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct ReportReview {
+    #[graphql(skip)]
+    pub reviewer_user_id: Option<i32>,
+    #[graphql(skip)]
+    pub history_id: i32,
+    pub decision: ReviewDecision,
+    /// Why it was returned, or a remark on acceptance.
+    pub reason: Option<String>,
+    pub reviewed_at: DateTime<Utc>,
+}
+
+impl From<report_review::Model> for ReportReview {
+    fn from(m: report_review::Model) -> Self {
+        Self {
+            reviewer_user_id: m.reviewer_user_id,
+            history_id: m.history_id,
+            decision: m.decision.into(),
+            reason: m.reason,
+            reviewed_at: m.reviewed_at,
+        }
+    }
+}
+
+#[ComplexObject]
+impl ReportReview {
+    /// The reviewed report's `HistoryEntry.id`.
+    async fn history_id(&self) -> ID {
+        ID(self.history_id.to_string())
+    }
+
+    /// Username of the reviewer; null for anonymous readers.
+    async fn reviewed_by(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        author(ctx, self.reviewer_user_id).await
     }
 }
 

@@ -9,8 +9,8 @@ use super::{
 };
 use crate::graphql::loaders::{
     self, AgencyById, AssignmentsOfTask, ClauseById, ClauseLinksOfTask, CommentsOfTask,
-    ComponentById, ComponentLinksOfTask, GroupById, HistoryOfTask, KpiById, KpiLinksOfTask,
-    LatestReportOfTask, PartiesOfTask,
+    ComponentById, ComponentLinksOfTask, CountedHistoryOfTask, GroupById, HistoryOfTask, KpiById,
+    KpiLinksOfTask, LatestReportOfTask, PartiesOfTask,
 };
 use crate::graphql::Date;
 use crate::services::{asof, clock, tasks as task_rules};
@@ -87,7 +87,7 @@ impl Task {
         let as_of = date.map_or_else(clock::today, |d| d.0);
         let (assignments, history) = tokio::join!(
             loaders::rows(ctx, AssignmentsOfTask(self.id)),
-            loaders::rows(ctx, HistoryOfTask(self.id))
+            loaders::rows(ctx, CountedHistoryOfTask(self.id))
         );
         Ok(asof::task_at(
             self.source.clone(),
@@ -244,7 +244,28 @@ impl Task {
         Ok(kpis.into_iter().map(Kpi::from).collect())
     }
 
-    /// Every accepted status report, oldest first. `changedBy` is shown to signed-in readers only.
+    /// Requests for explanation on this task, newest first: every one for leaders and planners,
+    /// those addressed to the viewer's agency for its officers, none for anonymous readers.
+    async fn explanations(&self, ctx: &Context<'_>) -> Result<Vec<super::Explanation>> {
+        use crate::services::explanations::{self, Listing};
+        use async_graphql::ResultExt;
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let listing = Listing {
+            task_id: Some(self.id),
+            ..Listing::default()
+        };
+        Ok(
+            explanations::list(db, crate::graphql::context::viewer(ctx), listing)
+                .await
+                .extend()?
+                .into_iter()
+                .map(super::Explanation::from)
+                .collect(),
+        )
+    }
+
+    /// Every status report, oldest first, returned ones included (`counted: false`).
+    /// `changedBy` is shown to signed-in readers only.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
         Ok(loaders::rows(ctx, HistoryOfTask(self.id))
             .await?
