@@ -261,6 +261,7 @@ impl TestApp {
                 password: password.clone(),
                 role: api::services::users::parse_role(role).expect("a role"),
                 agency_code: agency.map(str::to_owned),
+                email: None,
             },
         )
         .await

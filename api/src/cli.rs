@@ -30,15 +30,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             response_cache,
             auth,
             limits,
+            reminders,
         } => {
             let mut config = Config::new(cli.storage, bind).with_auth(auth);
             config.response_cache = response_cache;
             config.limits = limits.into();
+            config.reminders = reminders.into();
             let app = Application::build(&config).await?;
             let address = app.address();
             tracing::info!(database = %db::resolve_url(&config).redacted(), "database ready");
             println!("egov-tracker is serving GraphQL at http://{address}/graphql (GraphiQL in a browser)");
             app.run_until_stopped().await
+        }
+        Command::Remind {
+            as_of,
+            public_url,
+            reminders,
+        } => {
+            let mut config = Config::new(cli.storage, default_bind);
+            config.reminders = reminders.into();
+            let conn = db::connect(&config).await?;
+            startup::prepare_database(&conn).await?;
+            let calendar = std::sync::Arc::new(config.calendar()?);
+            let worker = crate::worker::Reminders::new(
+                conn,
+                crate::services::figures::Figures::default(),
+                calendar,
+                &config.reminders,
+                public_url,
+            )?;
+            let as_of = as_of.unwrap_or_else(crate::services::clock::today);
+            let (outcome, delivered) = worker.once(as_of).await?;
+            println!(
+                "reminders as of {as_of}: {} new, {} notifications, {} digests queued",
+                outcome.reminders, outcome.notifications, outcome.digests
+            );
+            match delivered {
+                Some(d) => println!("mail: {} sent, {} failed (retried later)", d.sent, d.failed),
+                None => println!("mail: EGOV_SMTP_URL is not set, nothing mailed"),
+            }
+            Ok(())
         }
         Command::Migrate => {
             let config = Config::new(cli.storage, default_bind);
@@ -197,6 +228,7 @@ async fn user_command(
             username,
             role,
             agency,
+            email,
             password_stdin: _,
         } => {
             let role = users::parse_role(&role)?;
@@ -208,6 +240,7 @@ async fn user_command(
                     password,
                     role,
                     agency_code: agency,
+                    email,
                 },
             )
             .await?;

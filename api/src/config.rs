@@ -89,6 +89,32 @@ fn parse_public_url(text: &str) -> Result<String, String> {
     }
 }
 
+/// Reminders (`serve` and `remind`): when the pass runs and how its digests are mailed.
+#[derive(Debug, Clone, Args)]
+pub struct ReminderArgs {
+    /// SMTP server for reminder digests, e.g. `smtp://mail.haiduong.gov.vn:587?tls=required`
+    /// or `smtps://user:password@mail.example:465`. Unset: nothing is mailed; notifications
+    /// are still shown in the app.
+    #[arg(long, env = "EGOV_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// The sender of reminder digests.
+    #[arg(
+        long,
+        env = "EGOV_MAIL_FROM",
+        default_value = "egov-tracker <no-reply@localhost>"
+    )]
+    pub mail_from: String,
+    /// Days before a due date when lead agencies are reminded, comma-separated.
+    #[arg(long, env = "EGOV_REMINDER_DAYS", default_value = "30,7,1", value_delimiter = ',',
+          value_parser = clap::value_parser!(i64).range(0..=366))]
+    pub reminder_days: Vec<i64>,
+    /// Seconds between two reminder passes of `serve` (0: no pass; run `remind` from cron
+    /// instead). The first pass runs at start, so a service that was down catches up.
+    #[arg(long, env = "EGOV_REMINDER_INTERVAL", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub reminder_interval: u64,
+}
+
 /// Bounds on what clients can make the service hold or do at once (`serve`); see
 /// `docs/security.md`.
 #[derive(Debug, Clone, Args)]
@@ -182,6 +208,20 @@ pub enum Command {
         auth: AuthArgs,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        reminders: ReminderArgs,
+    },
+    /// Run one reminder pass for a date and deliver the outbox, then exit (for cron, and for
+    /// catching up by hand).
+    Remind {
+        /// The date to remind as of (YYYY-MM-DD); default today in Vietnam.
+        #[arg(long, value_parser = parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
+        /// The address links in e-mails start with.
+        #[arg(long, env = "EGOV_PUBLIC_URL", value_parser = parse_public_url)]
+        public_url: Option<String>,
+        #[command(flatten)]
+        reminders: ReminderArgs,
     },
     /// Manage accounts.
     User {
@@ -263,6 +303,9 @@ pub enum UserCommand {
         /// Agency code; required for the agency role.
         #[arg(long)]
         agency: Option<String>,
+        /// Where reminders are mailed (optional).
+        #[arg(long)]
+        email: Option<String>,
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -397,6 +440,42 @@ pub struct Config {
     pub limits: Limits,
     /// The reporting calendar's file; `None` means the built-in one.
     pub reporting_calendar: Option<PathBuf>,
+    /// Reminder passes and their mail.
+    pub reminders: ReminderSettings,
+}
+
+/// How reminders run.
+#[derive(Debug, Clone)]
+pub struct ReminderSettings {
+    /// The SMTP server; `None` mails nothing.
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    pub due_days: Vec<i64>,
+    /// Time between passes inside `serve`; `None` runs none.
+    pub interval: Option<Duration>,
+}
+
+impl Default for ReminderSettings {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            mail_from: "egov-tracker <no-reply@localhost>".into(),
+            due_days: crate::services::reminders::DEFAULT_DUE_DAYS.to_vec(),
+            interval: None,
+        }
+    }
+}
+
+impl From<ReminderArgs> for ReminderSettings {
+    fn from(args: ReminderArgs) -> Self {
+        Self {
+            smtp_url: args.smtp_url,
+            mail_from: args.mail_from,
+            due_days: args.reminder_days,
+            interval: (args.reminder_interval > 0)
+                .then(|| Duration::from_secs(args.reminder_interval)),
+        }
+    }
 }
 
 impl Config {
@@ -415,6 +494,7 @@ impl Config {
             response_cache: true,
             limits: Limits::default(),
             reporting_calendar: storage.reporting_calendar,
+            reminders: ReminderSettings::default(),
         }
     }
 

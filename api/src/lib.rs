@@ -19,6 +19,7 @@ pub mod pages;
 pub mod server;
 pub mod services;
 pub mod startup;
+pub mod worker;
 
 pub use config::{Config, DatabaseUrl};
 pub use error::Error;

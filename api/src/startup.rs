@@ -116,6 +116,8 @@ pub struct Application {
     limits: Limits,
     site: crate::pages::Site,
     calendar: Arc<Calendar>,
+    reminders: crate::worker::Reminders,
+    reminder_interval: Option<std::time::Duration>,
 }
 
 impl Application {
@@ -142,6 +144,13 @@ impl Application {
             .await
             .context("listening for changes made through other instances")?;
         }
+        let reminders = crate::worker::Reminders::new(
+            db.clone(),
+            figures.clone(),
+            calendar.clone(),
+            &config.reminders,
+            config.public_url.clone(),
+        )?;
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
@@ -164,6 +173,8 @@ impl Application {
                 secure_cookies: config.public_url_is_https(),
             },
             calendar,
+            reminders,
+            reminder_interval: config.reminders.interval,
         })
     }
 
@@ -195,6 +206,9 @@ impl Application {
             calendar: self.calendar.clone(),
         });
         let renders = Renders::new(self.limits.max_renders, self.limits.render_wait);
+        let worker = self
+            .reminder_interval
+            .map(|interval| self.reminders.spawn(interval));
         let app = http::routes(
             schema,
             http::Shared {
@@ -211,6 +225,9 @@ impl Application {
             },
         );
         server::serve(self.listener, app, self.limits, shutdown_signal()).await;
+        if let Some(worker) = worker {
+            worker.abort();
+        }
         Ok(())
     }
 }

@@ -16,6 +16,8 @@ pub struct Model {
     /// The agency an `AGENCY` user reports for.
     pub agency_id: Option<i32>,
     pub disabled: bool,
+    /// Where reminders are mailed; none means in-app notifications only.
+    pub email: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

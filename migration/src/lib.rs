@@ -14,6 +14,7 @@ mod m20261127_000005_shared_state;
 mod m20261127_000006_history_probes;
 mod m20261127_000007_attachments;
 mod m20261202_000008_follow_up;
+mod m20261202_000009_reminders;
 
 pub use m20261127_000005_shared_state::{DATA_VERSION_SEQUENCE, DATA_VERSION_TABLE};
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_history_probes::Migration),
             Box::new(m20261127_000007_attachments::Migration),
             Box::new(m20261202_000008_follow_up::Migration),
+            Box::new(m20261202_000009_reminders::Migration),
         ]
     }
 }

@@ -3,8 +3,10 @@
 # (playwright-core, axe-core) if missing, builds the service and starts two instances on free
 # ports with fresh SQLite databases and the journeys' accounts (one with reads open, one that
 # requires sign-in), then runs dashboard.mjs (the leadership dashboard), workspace.mjs (the
-# officers', planners' and leaders' journeys, with axe-core) and graphiql.mjs (GraphiQL with
-# every other host blocked). Screenshots land in target/browser/.
+# officers', planners' and leaders' journeys, with axe-core), follow_up.mjs (a planner returns a
+# report, the reporting round shows it, a leader asks for an explanation and the agency answers;
+# on the open service, after workspace.mjs) and graphiql.mjs (GraphiQL with every other host
+# blocked). Screenshots land in target/browser/.
 #
 # Usage: tests/browser/run.sh            (from anywhere; .ci/run calls it after the Rust tests)
 # Playwright's own browsers are never downloaded: the machine has no internet for them, and the
@@ -104,6 +106,7 @@ run() {
 }
 run "Dashboard in Chromium" "$here/dashboard.mjs" "$base"
 run "Workspace journeys in Chromium" "$here/workspace.mjs" "$base" "$locked"
+run "Follow-up journeys in Chromium" "$here/follow_up.mjs" "$base"
 run "GraphiQL on a closed network" "$here/graphiql.mjs" "$base"
 if [ "$status" -ne 0 ]; then
   exit "$status"

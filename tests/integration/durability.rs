@@ -19,6 +19,7 @@ fn command(database: &TestDatabase) -> Command {
         .arg("--data-dir")
         .arg(&database.dir)
         .env("RUST_LOG", "warn")
+        .env("EGOV_REMINDER_INTERVAL", "0")
         .env_remove("DATABASE_URL")
         .env_remove("EGOV_JWT_SECRET")
         .kill_on_drop(true);

@@ -18,6 +18,7 @@ mod plan;
 mod privacy;
 mod progress;
 mod register;
+mod reminders;
 mod reporting;
 mod reports;
 mod seeding;

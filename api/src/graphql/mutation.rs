@@ -159,6 +159,16 @@ pub struct CreateUserInput {
     pub role: UserRole,
     /// Required for AGENCY accounts.
     pub agency_code: Option<String>,
+    /// Where reminders are mailed; optional.
+    pub email: Option<String>,
+}
+
+/// Changes to an account: planners for any account, anyone for their own.
+#[derive(InputObject)]
+pub struct UpdateUserInput {
+    pub username: String,
+    /// The new e-mail address; empty or null clears it.
+    pub email: Option<String>,
 }
 
 /// Fields of an architecture component; on update, omitted fields stay as they are.
@@ -388,8 +398,52 @@ impl MutationRoot {
             password: input.password,
             role: input.role.into(),
             agency_code: input.agency_code,
+            email: input.email,
         };
         Ok(users::create(db(ctx)?, new).await.extend()?.into())
+    }
+
+    /// Marks the signed-in account's notifications read: the given ids (at most 500), or all
+    /// when `ids` is null. Returns how many were unread.
+    async fn mark_notifications_read(
+        &self,
+        ctx: &Context<'_>,
+        ids: Option<Vec<async_graphql::ID>>,
+    ) -> Result<i32> {
+        use async_graphql::ErrorExtensions;
+        let viewer = access::signed_in(viewer(ctx)).extend()?;
+        let ids = match ids {
+            Some(ids) => Some(
+                ids.iter()
+                    .map(|id| id.parse::<i32>())
+                    .collect::<std::result::Result<Vec<i32>, _>>()
+                    .map_err(|_| {
+                        crate::Error::bad_input("ids must be Notification ids").extend()
+                    })?,
+            ),
+            None => None,
+        };
+        let figures = ctx.data::<Figures>()?;
+        let changed = crate::services::reminders::mark_read(
+            db(ctx)?,
+            figures,
+            viewer.user_id,
+            ids.as_deref(),
+        )
+        .await
+        .extend()?;
+        Ok(i32::try_from(changed).unwrap_or(i32::MAX))
+    }
+
+    /// Sets or clears an account's e-mail address, where reminders are mailed (planners for any
+    /// account, anyone for their own).
+    async fn update_user(&self, ctx: &Context<'_>, input: UpdateUserInput) -> Result<User> {
+        Ok(
+            users::update_email(db(ctx)?, viewer(ctx), &input.username, input.email)
+                .await
+                .extend()?
+                .into(),
+        )
     }
 
     /// Disables an account; its tokens stop working at once (planners only).

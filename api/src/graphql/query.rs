@@ -5,14 +5,15 @@ use async_graphql::{Context, Object, Result, ResultExt};
 
 use super::types::{
     Agency, AgencyGroup, AgencyLevel, ArchitectureComponent, ArchitectureCoverage,
-    ArchitectureLayer, Clause, ClauseKind, ComponentKind, Explanation, Kpi, Lifecycle, Plan,
-    PlanProgress, PlanStanding, RankingEntry, ReportSnapshot, ReportingCalendar, ReportingRound,
-    Scope, ScoringMethod, Task, TaskConnection, TaskFilter, User,
+    ArchitectureLayer, Clause, ClauseKind, ComponentKind, Explanation, Kpi, Lifecycle,
+    Notification, NotificationConnection, Plan, PlanProgress, PlanStanding, RankingEntry,
+    ReportSnapshot, ReportingCalendar, ReportingRound, Scope, ScoringMethod, Task, TaskConnection,
+    TaskFilter, User,
 };
 use super::Date;
 use crate::services::{
     access, agencies, architecture, clauses, clock, explanations, figures::Figures, kpis, plan,
-    rounds, snapshots, tasks, users,
+    reminders, rounds, snapshots, tasks, users,
 };
 
 /// The id of the plan a field names by code, or of the province's plan.
@@ -75,6 +76,49 @@ impl QueryRoot {
             .into_iter()
             .map(Explanation::from)
             .collect())
+    }
+
+    /// The signed-in account's notifications, newest first: `first` 1-100 (default 20), `after`
+    /// the `endCursor` of the previous page. UNAUTHENTICATED for anonymous callers.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<async_graphql::ID>,
+    ) -> Result<NotificationConnection> {
+        use async_graphql::ErrorExtensions;
+        let db = reader(ctx)?;
+        let viewer = access::signed_in(viewer(ctx)).extend()?;
+        if !(1..=100).contains(&first) {
+            return Err(crate::Error::bad_input("`first` must be 1-100").extend());
+        }
+        let after = match after {
+            Some(id) => Some(id.parse::<i32>().map_err(|_| {
+                crate::Error::bad_input("`after` must be a Notification id").extend()
+            })?),
+            None => None,
+        };
+        let page = reminders::notifications_of(db, viewer.user_id, first as u64 + 1, after)
+            .await
+            .extend()?;
+        let more = page.len() > first as usize;
+        let nodes: Vec<Notification> = page
+            .into_iter()
+            .take(first as usize)
+            .map(Notification::from)
+            .collect();
+        let unread = reminders::unread_count(db, viewer.user_id).await.extend()?;
+        Ok(NotificationConnection {
+            end_cursor: more
+                .then(|| {
+                    nodes
+                        .last()
+                        .map(|n| async_graphql::ID(n.notification_id.to_string()))
+                })
+                .flatten(),
+            nodes,
+            unread_count: i32::try_from(unread).unwrap_or(i32::MAX),
+        })
     }
 
     /// The reporting calendar in force: cut-off day, period kinds and deadlines, and the

@@ -101,6 +101,7 @@ pub fn routes(schema: AppSchema, shared: Shared) -> impl poem::Endpoint {
             get(snapshot_file).around(read_guard),
         )
         .at("/feeds/changes.atom", get(changes_feed).around(read_guard))
+        .at("/feeds/agencies/:file", get(agency_feed).around(read_guard))
         .at("/attachments/:id/:name", get(attachment));
     pages::explanations::routes(pages::rounds::routes(pages::workspace::routes(route)))
         .data(schema)
@@ -350,6 +351,22 @@ async fn attachment(
             .header(header::CACHE_CONTROL, "private")
             .header("x-content-sha256", info.sha256)
             .body(bytes),
+        Err(err) => error_response(&err),
+    }
+}
+
+/// `GET /feeds/agencies/{code}.atom`: an agency's reminders.
+#[handler]
+async fn agency_feed(Path(file): Path<String>, Data(db): Data<&DatabaseConnection>) -> Response {
+    let Some(code) = file.strip_suffix(".atom") else {
+        return error_response(&crate::Error::NotFound(format!("feed {file:?}")));
+    };
+    match crate::services::feed::agency_reminders(db, code).await {
+        Ok(feed) => Response::builder()
+            .status(StatusCode::OK)
+            .content_type("application/atom+xml; charset=utf-8")
+            .header(header::CACHE_CONTROL, "no-cache")
+            .body(reports::atom::to_xml(&feed)),
         Err(err) => error_response(&err),
     }
 }

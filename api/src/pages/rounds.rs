@@ -12,7 +12,7 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{handler, Request, Response, Route};
 use sea_orm::DatabaseConnection;
-use seeds::calendar::Calendar;
+use seeds::calendar::{Calendar, Period};
 
 use super::workspace::{agency_name, session, status_view, task_title, StatusView};
 use super::{error_page, field, html, local_time, page_lang, redirect_to_sign_in, Chrome, Lang};
@@ -47,6 +47,10 @@ struct IndexPage {
     chrome: Chrome,
     periods: Vec<PeriodLine>,
     cutoff_day: u32,
+    /// Links to every year's rounds since the plan was issued: label, address, current.
+    years: Vec<(i32, String, bool)>,
+    /// The year listed, or none for the recent periods.
+    year: Option<i32>,
 }
 
 /// Counts in one line of the round.
@@ -60,7 +64,9 @@ struct TotalsLine {
 }
 
 impl TotalsLine {
-    fn new(t: &rounds::Totals, lang: Lang) -> Self {
+    /// The counts; the on-time rate only once the deadline has passed (before it, a low rate
+    /// would read as failure while reports are still on time).
+    fn new(t: &rounds::Totals, deadline_passed: bool, lang: Lang) -> Self {
         Self {
             owed: t.owed,
             on_time: t.on_time,
@@ -69,6 +75,7 @@ impl TotalsLine {
             missing: t.missing,
             rate: t
                 .on_time_rate()
+                .filter(|_| deadline_passed)
                 .map(|r| reports::format::percent(r * 100.0, lang))
                 .unwrap_or_else(|| "—".to_owned()),
         }
@@ -78,7 +85,6 @@ impl TotalsLine {
 /// One agency's line.
 struct AgencyLine {
     name: String,
-    code: String,
     totals: TotalsLine,
 }
 
@@ -115,21 +121,16 @@ struct RoundPage {
 }
 
 /// A submission status in the reader's words.
-pub(super) fn submission_label(
-    status: SubmissionStatus,
-    deadline_passed: bool,
-    lang: Lang,
-) -> &'static str {
+fn submission_label(status: SubmissionStatus, lang: Lang) -> &'static str {
     match status {
         SubmissionStatus::OnTime => lang.pick("Đúng hạn", "On time"),
         SubmissionStatus::Late => lang.pick("Trễ hạn", "Late"),
         SubmissionStatus::Returned => lang.pick("Bị trả lại", "Returned"),
-        SubmissionStatus::Missing if deadline_passed => lang.pick("Không nộp", "Not submitted"),
-        SubmissionStatus::Missing => lang.pick("Chưa nộp", "Not yet submitted"),
+        SubmissionStatus::Missing => lang.pick("Chưa nộp", "Not submitted"),
     }
 }
 
-fn period_label(period: seeds::calendar::Period, lang: Lang) -> String {
+fn period_label(period: Period, lang: Lang) -> String {
     match lang {
         Lang::Vi => period.label_vi(),
         Lang::En => period.label_en(),
@@ -165,10 +166,50 @@ async fn index(
         Ok(session) => session,
         Err(redirect) => return redirect,
     };
-    let chrome = Chrome::new(lang, session.as_ref(), "/rounds", "");
+    let year = match field(&pairs, "year").map(str::parse::<i32>) {
+        None => None,
+        Some(Ok(year)) if (2000..=2100).contains(&year) => Some(year),
+        Some(_) => {
+            let chrome = Chrome::new(lang, session.as_ref(), "/rounds", "");
+            return error_page(
+                &chrome,
+                &crate::Error::bad_input("`year` must be a year such as 2017"),
+            );
+        }
+    };
+    let query = year.map(|y| format!("year={y}")).unwrap_or_default();
+    let chrome = Chrome::new(lang, session.as_ref(), "/rounds", &query);
     let today = clock::today();
-    let periods = calendar
-        .recent(today, RECENT)
+    let first_year = match crate::services::plan::current(db).await {
+        Ok(plan) => chrono::Datelike::year(&plan.issued_on),
+        Err(err) => return error_page(&chrome, &err),
+    };
+    let listed: Vec<Period> = match year {
+        None => calendar.recent(today, RECENT),
+        Some(year) => {
+            let mut all: Vec<Period> = calendar
+                .in_force()
+                .flat_map(|rule| {
+                    (1..=rule.kind.per_year())
+                        .filter_map(move |index| Period::new(rule.kind, year, index).ok())
+                })
+                .filter(|p| calendar.window(*p).is_some_and(|(from, _)| from <= today))
+                .collect();
+            all.sort_by_key(|p| (std::cmp::Reverse(calendar.deadline(*p)), p.kind.months()));
+            all
+        }
+    };
+    let years = (first_year..=chrono::Datelike::year(&today))
+        .rev()
+        .map(|y| {
+            (
+                y,
+                chrome.link(&format!("/rounds?year={y}")),
+                Some(y) == year,
+            )
+        })
+        .collect();
+    let periods = listed
         .into_iter()
         .filter_map(|p| {
             let (from, to) = calendar.window(p)?;
@@ -192,6 +233,8 @@ async fn index(
             chrome,
             periods,
             cutoff_day: calendar.cutoff_day,
+            years,
+            year,
         }
         .render(),
     )
@@ -244,14 +287,13 @@ async fn round_page(
         ),
         deadline: reports::format::date(round.deadline, lang),
         deadline_passed: round.deadline_passed,
-        totals: TotalsLine::new(&round.totals, lang),
+        totals: TotalsLine::new(&round.totals, round.deadline_passed, lang),
         agencies: round
             .agencies
             .iter()
             .map(|a| AgencyLine {
                 name: agency_name(&a.agency, lang),
-                code: a.agency.code.clone(),
-                totals: TotalsLine::new(&a.totals, lang),
+                totals: TotalsLine::new(&a.totals, round.deadline_passed, lang),
             })
             .collect(),
         submissions: round
@@ -263,7 +305,7 @@ async fn round_page(
                 task_title: task_title(&s.task, lang),
                 agency: agency_name(&s.agency, lang),
                 code: s.status.code(),
-                label: submission_label(s.status, round.deadline_passed, lang),
+                label: submission_label(s.status, lang),
                 submitted_at: s.submitted_at().map(|at| local_time(at, lang)),
                 report_href: s.report.as_ref().map(|r| {
                     format!(

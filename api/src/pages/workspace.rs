@@ -35,12 +35,13 @@ use crate::services::reviews::{self, Review};
 use crate::services::sessions::{self, BrowserSession, Sessions};
 use crate::services::snapshots::{self, FreezeRequest, Period, PeriodKind};
 use crate::services::workspace::{self, AgencyTask, PlanFilter, TaskView};
-use crate::services::{clock, explanations, report_data, tasks};
+use crate::services::{clock, explanations, reminders, report_data, tasks};
 
 /// Adds the workspace's pages to the service's routes.
 pub fn routes(route: Route) -> Route {
     route
         .at("/my", poem::get(my_tasks))
+        .at("/notifications/read", poem::post(read_notifications))
         .at("/tasks/:number", poem::get(task_page))
         .at("/tasks/:number/report", poem::post(report))
         .at("/tasks/:number/comments", poem::post(comment))
@@ -135,6 +136,8 @@ struct TaskLine {
     via_group: bool,
     /// The agency's own latest report: when it took effect, and its note.
     latest: Option<(String, Option<String>)>,
+    /// A newer report DIC returned: when it took effect, and why.
+    returned: Option<(String, String)>,
 }
 
 impl TaskLine {
@@ -150,6 +153,10 @@ impl TaskLine {
             status: status_view(row.share.status, lang),
             progress: row.share.progress,
             via_group: row.via_group,
+            returned: row
+                .returned
+                .as_ref()
+                .map(|(h, reason)| (reports::format::date(h.effective_on, lang), reason.clone())),
             latest: row.latest.as_ref().map(|h| {
                 (
                     reports::format::date(h.effective_on, lang),
@@ -157,6 +164,35 @@ impl TaskLine {
                 )
             }),
         }
+    }
+}
+
+/// `POST /notifications/read`: marks every notification of the account read, back to `/my`.
+#[handler]
+async fn read_notifications(
+    request: &Request,
+    body: Body,
+    Data(db): Data<&DatabaseConnection>,
+    Data(sessions): Data<&Arc<Sessions>>,
+    Data(figures): Data<&Figures>,
+) -> Response {
+    let lang = query_lang(request);
+    let Some(session) = session(request, db, sessions).await else {
+        return forbidden(lang);
+    };
+    let Some(fields) = form_fields(body).await else {
+        return forbidden(lang);
+    };
+    if !sessions::csrf_matches(
+        &session.csrf_token,
+        field(&fields, "csrf").unwrap_or_default(),
+    ) {
+        return forbidden(lang);
+    }
+    let lang = page_lang(field(&fields, "lang").or(Some(lang.code())));
+    match reminders::mark_read(db, figures, session.viewer.user_id, None).await {
+        Ok(_) => see_other(&format!("/my?lang={}#notifications", lang.code())),
+        Err(err) => error_page(&Chrome::new(lang, Some(&session), "/my", ""), &err),
     }
 }
 
@@ -173,6 +209,8 @@ struct ExplanationLine {
     answer: Option<(String, String)>,
     /// Whether the viewer may answer it (the agency asked, once).
     may_answer: bool,
+    asked_by: Option<String>,
+    answered_by: Option<String>,
 }
 
 impl ExplanationLine {
@@ -206,6 +244,8 @@ impl ExplanationLine {
                 )
             }),
             may_answer: explanations::may_answer(viewer, e),
+            asked_by: None,
+            answered_by: None,
         }
     }
 }
@@ -220,7 +260,14 @@ struct MyPage {
     leads: Vec<TaskLine>,
     cooperates: Vec<TaskLine>,
     explanations: Vec<ExplanationLine>,
+    /// The newest notifications: text, link, when, and whether unread.
+    notifications: Vec<(String, String, String, bool)>,
+    unread: u64,
+    csrf: String,
 }
+
+/// Notifications shown on `/my`.
+const MY_NOTIFICATIONS: u64 = 20;
 
 /// `GET /my`: the tasks the officer's agency leads and cooperates on. Planners are sent to
 /// `/plan`, leaders to the dashboard; anonymous browsers to sign in.
@@ -243,9 +290,34 @@ async fn my_tasks(
         };
         return see_other(&chrome.link(target));
     }
+    let user_id = session.viewer.user_id;
+    let notes = match reminders::notifications_of(db, user_id, MY_NOTIFICATIONS, None).await {
+        Ok(notes) => notes,
+        Err(err) => return error_page(&chrome, &err),
+    };
+    let unread = match reminders::unread_count(db, user_id).await {
+        Ok(unread) => unread,
+        Err(err) => return error_page(&chrome, &err),
+    };
     match workspace::agency_tasks(db, Some(&session.viewer)).await {
         Ok(mine) => {
             let page = MyPage {
+                notifications: notes
+                    .iter()
+                    .map(|n| {
+                        (
+                            match lang {
+                                Lang::Vi => n.text_vi.clone(),
+                                Lang::En => n.text_en.clone(),
+                            },
+                            chrome.link(&n.link),
+                            local_time(n.created_at, lang),
+                            n.read_at.is_none(),
+                        )
+                    })
+                    .collect(),
+                unread,
+                csrf: session.csrf_token.clone(),
                 agency: agency_name(&mine.agency, lang),
                 today: reports::format::date(clock::today(), lang),
                 leads: mine
@@ -546,7 +618,11 @@ async fn task_page_of(
     let explanations = view
         .explanations
         .iter()
-        .map(|(e, agency)| ExplanationLine::new(e, number, agency.as_ref(), &chrome, viewer))
+        .map(|item| ExplanationLine {
+            asked_by: item.asked_by.clone(),
+            answered_by: item.answered_by.clone(),
+            ..ExplanationLine::new(&item.request, number, item.agency.as_ref(), &chrome, viewer)
+        })
         .collect();
     let explanation_form = view.may_request_explanation.then(|| {
         let today = clock::today();

@@ -11,11 +11,12 @@ use entities::{explanation_request, UserRole};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::access::{signed_in, Viewer};
 use super::figures::{self, Figures};
+use super::reminders::{self, Notice};
 use super::reporting::MAX_NOTE_CHARS;
 use super::{agencies, clock, plan, tasks};
 use crate::error::{Error, Result};
@@ -77,6 +78,7 @@ pub async fn request(
             agency.code, task.number
         )));
     }
+    let txn = db.begin().await?;
     let saved = explanation_request::ActiveModel {
         task_id: Set(task.id),
         agency_id: Set(agency.id),
@@ -86,8 +88,35 @@ pub async fn request(
         requested_by_user_id: Set(Some(viewer.user_id)),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    let (vi, en) = (reports::model::Lang::Vi, reports::model::Lang::En);
+    reminders::notify(
+        &txn,
+        &Notice {
+            agency_id: agency.id,
+            task_id: Some(task.id),
+            period: None,
+            subject: format!("explanation:{}", saved.id),
+            kind: "EXPLANATION_REQUESTED",
+            on_date: today,
+            text_vi: format!(
+                "Đề nghị giải trình về nhiệm vụ {} trước ngày {}: {}",
+                task.number,
+                reports::format::date(saved.due_on, vi),
+                saved.question
+            ),
+            text_en: format!(
+                "Please explain task {} by {}: {}",
+                task.number,
+                reports::format::date(saved.due_on, en),
+                saved.question
+            ),
+            link: format!("/tasks/{}#explanation-{}", task.number, saved.id),
+        },
+    )
+    .await?;
+    txn.commit().await?;
     written(db, figures).await;
     Ok(saved)
 }

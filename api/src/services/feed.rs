@@ -102,3 +102,40 @@ pub async fn changes(db: &DatabaseConnection) -> Result<Feed> {
         empty_updated: DateTime::<Utc>::UNIX_EPOCH,
     })
 }
+
+/// An agency's reminders (due dates, overdue tasks, round reports owed, returned reports) as a
+/// feed, newest first, for the agency's feed reader or intranet. Requests for explanation are
+/// correspondence between offices and stay out of it. `NOT_FOUND` for an unknown agency code.
+pub async fn agency_reminders(db: &DatabaseConnection, code: &str) -> Result<Feed> {
+    use entities::reminder;
+    let agency = agencies::require(db, code).await?;
+    let reminders = reminder::Entity::find()
+        .filter(reminder::Column::AgencyId.eq(agency.id))
+        .filter(reminder::Column::Kind.ne("EXPLANATION_REQUESTED"))
+        .order_by_desc(reminder::Column::CreatedAt)
+        .order_by_desc(reminder::Column::Id)
+        .limit(FEED_SIZE)
+        .all(db)
+        .await?;
+    Ok(Feed {
+        id: format!("urn:egov-tracker:reminders:{}", agency.code),
+        title: format!(
+            "Nhắc việc: {} / Reminders: {}",
+            agency.name_vi, agency.name_en
+        ),
+        self_link: format!("/feeds/agencies/{}.atom", agency.code),
+        entries: reminders
+            .into_iter()
+            .map(|r| Entry {
+                id: format!("urn:egov-tracker:reminder:{}", r.id),
+                title: r.text_vi.clone(),
+                updated: r.created_at,
+                link: Some(r.link.clone()),
+                author: "Sở Thông tin và Truyền thông".into(),
+                summary: format!("{}\n\n{}", r.text_vi, r.text_en),
+                category: r.kind.to_ascii_lowercase().replace('_', "-"),
+            })
+            .collect(),
+        empty_updated: DateTime::<Utc>::UNIX_EPOCH,
+    })
+}

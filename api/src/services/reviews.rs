@@ -21,6 +21,7 @@ use sea_orm::{
 use super::access::{planner, Viewer};
 use super::events::{Events, TaskStatusChanged};
 use super::figures::{self, Figures};
+use super::reminders::{self, Notice};
 use super::{clock, counted, fetch_by, reporting::MAX_NOTE_CHARS};
 use crate::error::{Error, Result};
 
@@ -118,6 +119,32 @@ pub async fn review_status_report(
 
     let mut event = None;
     if review.decision == ReviewDecision::Return {
+        let lang = (reports::model::Lang::Vi, reports::model::Lang::En);
+        reminders::notify(
+            &txn,
+            &Notice {
+                agency_id: entry.agency_id,
+                task_id: Some(task.id),
+                period: None,
+                subject: format!("report:{}", entry.id),
+                kind: "REPORT_RETURNED",
+                on_date: clock::today(),
+                text_vi: format!(
+                    "Sở TT&TT trả lại báo cáo (hiệu lực {}) về nhiệm vụ {}: {}",
+                    reports::format::date(entry.effective_on, lang.0),
+                    task.number,
+                    saved.reason.as_deref().unwrap_or_default()
+                ),
+                text_en: format!(
+                    "The DIC returned your report (effective {}) on task {}: {}",
+                    reports::format::date(entry.effective_on, lang.1),
+                    task.number,
+                    saved.reason.as_deref().unwrap_or_default()
+                ),
+                link: format!("/tasks/{}#report-{}", task.number, entry.id),
+            },
+        )
+        .await?;
         let (status, progress) = recount(&txn, &mut task, entry.assignment_id).await?;
         event = Some(TaskStatusChanged {
             task_id: task.id,

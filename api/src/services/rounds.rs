@@ -16,6 +16,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use entities::search::fold;
 use entities::{
     agency, plan, report_review, task, task_history, AssignmentRole, Recurrence, ReviewDecision,
     TaskStatus,
@@ -132,9 +133,9 @@ pub struct Round {
     pub deadline: NaiveDate,
     /// Whether the deadline has passed today (Vietnam time).
     pub deadline_passed: bool,
-    /// Ordered by task number, then agency code.
+    /// Ordered by task number, then agency name.
     pub submissions: Vec<Submission>,
-    /// Per agency, by agency code.
+    /// Per agency, by name (accents folded, as people look names up).
     pub agencies: Vec<AgencyTotals>,
     pub totals: Totals,
 }
@@ -268,14 +269,13 @@ pub async fn round(
             return_reason,
         });
     }
-    submissions
-        .sort_by(|a, b| (a.task.number, &a.agency.code).cmp(&(b.task.number, &b.agency.code)));
-    let mut per_agency: BTreeMap<String, AgencyTotals> = BTreeMap::new();
+    submissions.sort_by_cached_key(|s| (s.task.number, fold(&s.agency.name_vi)));
+    let mut per_agency: BTreeMap<(String, i32), AgencyTotals> = BTreeMap::new();
     let mut totals = Totals::default();
     for s in &submissions {
         totals.add(s.status);
         per_agency
-            .entry(s.agency.code.clone())
+            .entry((fold(&s.agency.name_vi), s.agency.id))
             .or_insert_with(|| AgencyTotals {
                 agency: s.agency.clone(),
                 totals: Totals::default(),

@@ -32,6 +32,45 @@ pub struct NewUser {
     pub role: UserRole,
     /// Agency code; required for `AGENCY`, refused for other roles.
     pub agency_code: Option<String>,
+    /// Where reminders are mailed; optional.
+    pub email: Option<String>,
+}
+
+/// Longest e-mail address accepted (RFC 5321's path limit).
+pub const MAX_EMAIL_LEN: usize = 254;
+
+/// Checks an e-mail address: empty means none; otherwise one address as SMTP takes it.
+pub fn check_email(email: Option<String>) -> Result<Option<String>> {
+    let Some(email) = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    if email.len() > MAX_EMAIL_LEN || email.parse::<lettre::Address>().is_err() {
+        return Err(Error::bad_input(format!(
+            "{email:?} is not an e-mail address such as vanthu.syt@haiduong.gov.vn"
+        )));
+    }
+    Ok(Some(email))
+}
+
+/// Sets or clears an account's e-mail address: planners for any account, anyone for their own.
+pub async fn update_email(
+    db: &DatabaseConnection,
+    viewer: Option<&super::access::Viewer>,
+    username: &str,
+    email: Option<String>,
+) -> Result<user::Model> {
+    let viewer = super::access::signed_in(viewer)?;
+    let account = require(db, username).await?;
+    if !viewer.is_planner() && viewer.user_id != account.id {
+        return Err(Error::forbidden(
+            "only planners change other accounts; you may change your own address",
+        ));
+    }
+    let email = check_email(email)?;
+    let mut active: user::ActiveModel = account.into();
+    active.email = Set(email);
+    active.updated_at = Set(Utc::now());
+    Ok(active.update(db).await?)
 }
 
 /// Parses `planner`, `agency` or `leader` (any case).
@@ -96,6 +135,7 @@ fetch_by!(
 pub async fn create(db: &DatabaseConnection, new: NewUser) -> Result<user::Model> {
     let username = normalise_username(&new.username)?;
     check_password(&new.password)?;
+    let email = check_email(new.email)?;
     let agency_id = match (new.role, new.agency_code.as_deref().map(str::trim)) {
         (UserRole::Agency, Some(code)) if !code.is_empty() => Some(
             agencies::by_code(db, code)
@@ -122,6 +162,7 @@ pub async fn create(db: &DatabaseConnection, new: NewUser) -> Result<user::Model
         role: Set(new.role),
         agency_id: Set(agency_id),
         disabled: Set(false),
+        email: Set(email),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -60,8 +60,11 @@ pub struct AgencyTask {
     pub share: assignment::Model,
     /// Whether the share came from a group the plan names (tasks 26 and 27).
     pub via_group: bool,
-    /// The agency's own latest report on the task.
+    /// The agency's own latest counted report on the task.
     pub latest: Option<task_history::Model>,
+    /// When DIC returned a report newer than `latest`: that report and the reason, so the
+    /// officer knows to report again.
+    pub returned: Option<(task_history::Model, String)>,
     /// Past due and the agency's share not completed.
     pub overdue: bool,
     pub due_soon: bool,
@@ -111,7 +114,23 @@ pub async fn agency_tasks(db: &DatabaseConnection, viewer: Option<&Viewer>) -> R
             .order_by_desc(task_history::Column::Id)
             .one(db)
             .await?;
+        let newest = task_history::Entity::find()
+            .filter(task_history::Column::AssignmentId.eq(share.id))
+            .order_by_desc(task_history::Column::Id)
+            .one(db)
+            .await?;
+        let returned = match newest {
+            Some(entry) if latest.as_ref().is_none_or(|l| l.id < entry.id) => {
+                reviews::reviews_of_histories(db, &[entry.id])
+                    .await?
+                    .into_iter()
+                    .find(|r| r.decision == ReviewDecision::Return)
+                    .map(|r| (entry, r.reason.unwrap_or_default()))
+            }
+            _ => None,
+        };
         let row = AgencyTask {
+            returned,
             overdue: asof::overdue(task.due_date, share.status, today),
             due_soon: due_soon(task.due_date, share.status, today),
             via_group: share.via_group_id.is_some(),
@@ -168,6 +187,15 @@ impl HistoryItem {
     }
 }
 
+/// A request for explanation as a task page lists it.
+#[derive(Debug, Clone)]
+pub struct ExplanationItem {
+    pub request: explanation_request::Model,
+    pub agency: Option<agency::Model>,
+    pub asked_by: Option<String>,
+    pub answered_by: Option<String>,
+}
+
 /// One comment as a task page lists it.
 #[derive(Debug, Clone)]
 pub struct CommentItem {
@@ -201,8 +229,8 @@ pub struct TaskView {
     /// Whether the viewer may accept or return reports (a planner).
     pub may_review: bool,
     /// Requests for explanation on the task the viewer may see, newest first, with the agency
-    /// asked.
-    pub explanations: Vec<(explanation_request::Model, Option<agency::Model>)>,
+    /// asked and the usernames of who asked and who answered.
+    pub explanations: Vec<ExplanationItem>,
     /// Whether the viewer may ask for explanations (a leader or planner).
     pub may_request_explanation: bool,
 }
@@ -352,12 +380,30 @@ pub async fn task_view(
         task_id: Some(task.id),
         ..Default::default()
     };
-    let explanations = explanations::list(db, viewer, listing)
+    let requests = explanations::list(db, viewer, listing).await?;
+    let people: Vec<i32> = requests
+        .iter()
+        .flat_map(|e| [e.requested_by_user_id, e.answered_by_user_id])
+        .flatten()
+        .collect::<BTreeSet<i32>>()
+        .into_iter()
+        .collect();
+    let usernames: HashMap<i32, String> = users::by_ids(db, &people)
         .await?
         .into_iter()
-        .map(|e| {
-            let agency = named.get(&e.agency_id).cloned();
-            (e, agency)
+        .map(|u| (u.id, u.username))
+        .collect();
+    let explanations = requests
+        .into_iter()
+        .map(|e| ExplanationItem {
+            agency: named.get(&e.agency_id).cloned(),
+            asked_by: e
+                .requested_by_user_id
+                .and_then(|id| usernames.get(&id).cloned()),
+            answered_by: e
+                .answered_by_user_id
+                .and_then(|id| usernames.get(&id).cloned()),
+            request: e,
         })
         .collect();
     let today = clock::today();

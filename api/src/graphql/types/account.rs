@@ -17,6 +17,8 @@ pub struct User {
     pub username: String,
     pub role: UserRole,
     pub disabled: bool,
+    /// Where reminders are mailed (the account itself and planners see it).
+    pub email: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -27,6 +29,7 @@ impl From<user::Model> for User {
             username: m.username,
             role: m.role.into(),
             disabled: m.disabled,
+            email: m.email,
             created_at: m.created_at,
         }
     }

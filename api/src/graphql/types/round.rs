@@ -117,9 +117,9 @@ pub struct ReportingRound {
     /// Last day to submit; reports entered later are LATE.
     pub deadline: Date,
     pub deadline_passed: bool,
-    /// By task number, then agency code.
+    /// By task number, then agency name.
     pub submissions: Vec<RoundSubmission>,
-    /// Per agency, by agency code.
+    /// Per agency, by agency name.
     pub agencies: Vec<RoundAgencyTotals>,
     pub totals: RoundTotals,
 }
