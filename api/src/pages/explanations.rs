@@ -10,45 +10,18 @@ use poem::web::{Data, Path};
 use poem::{handler, Body, Request, Response, Route};
 use sea_orm::DatabaseConnection;
 
-use super::signin::forbidden;
-use super::workspace::{render_task, session, TaskExtras};
-use super::{error_page, error_words, field, form_fields, page_lang, see_other, status_of, Chrome};
+use super::workspace::{render_task, signed_form, TaskExtras};
+use super::{error_page, error_words, field, see_other, status_of, Chrome};
 use crate::services::attachments;
 use crate::services::explanations::{self, NewRequest};
 use crate::services::figures::Figures;
-use crate::services::sessions::{self, BrowserSession, Sessions};
+use crate::services::sessions::{BrowserSession, Sessions};
 
 /// Adds the explanation forms' routes.
 pub fn routes(route: Route) -> Route {
     route
         .at("/tasks/:number/explanations", poem::post(ask))
         .at("/explanations/:id/answer", poem::post(answer))
-}
-
-/// The session and fields of a form post, or the 403 page when either is missing or the
-/// anti-forgery token does not match.
-async fn signed_form(
-    request: &Request,
-    body: Body,
-    db: &DatabaseConnection,
-    sessions: &Sessions,
-) -> Result<(BrowserSession, Vec<(String, String)>, super::Lang), Response> {
-    let pairs: Vec<(String, String)> = request.params().unwrap_or_default();
-    let lang = page_lang(field(&pairs, "lang"));
-    let Some(session) = session(request, db, sessions).await else {
-        return Err(forbidden(lang));
-    };
-    let Some(fields) = form_fields(body).await else {
-        return Err(forbidden(lang));
-    };
-    if !sessions::csrf_matches(
-        &session.csrf_token,
-        field(&fields, "csrf").unwrap_or_default(),
-    ) {
-        return Err(forbidden(lang));
-    }
-    let lang = page_lang(field(&fields, "lang").or(Some(lang.code())));
-    Ok((session, fields, lang))
 }
 
 /// `POST /tasks/{number}/explanations` (`agency`, `question`, `due_on`).

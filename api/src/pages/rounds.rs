@@ -130,6 +130,15 @@ fn submission_label(status: SubmissionStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// A data window as readers write it: "15/09/2017 – 14/12/2017".
+fn window_text(from: chrono::NaiveDate, to: chrono::NaiveDate, lang: Lang) -> String {
+    format!(
+        "{} – {}",
+        reports::format::date(from, lang),
+        reports::format::date(to, lang)
+    )
+}
+
 fn period_label(period: Period, lang: Lang) -> String {
     match lang {
         Lang::Vi => period.label_vi(),
@@ -217,11 +226,7 @@ async fn index(
             Some(PeriodLine {
                 href: chrome.link(&format!("/rounds/{p}")),
                 label: period_label(p, lang),
-                window: format!(
-                    "{} – {}",
-                    reports::format::date(from, lang),
-                    reports::format::date(to, lang)
-                ),
+                window: window_text(from, to, lang),
                 deadline: reports::format::date(deadline, lang),
                 open: today <= deadline,
             })
@@ -280,11 +285,7 @@ async fn round_page(
     let code = round.period.to_string();
     let page = RoundPage {
         label: period_label(round.period, lang),
-        window: format!(
-            "{} – {}",
-            reports::format::date(round.from, lang),
-            reports::format::date(round.to, lang)
-        ),
+        window: window_text(round.from, round.to, lang),
         deadline: reports::format::date(round.deadline, lang),
         deadline_passed: round.deadline_passed,
         totals: TotalsLine::new(&round.totals, round.deadline_passed, lang),

@@ -176,20 +176,10 @@ async fn read_notifications(
     Data(sessions): Data<&Arc<Sessions>>,
     Data(figures): Data<&Figures>,
 ) -> Response {
-    let lang = query_lang(request);
-    let Some(session) = session(request, db, sessions).await else {
-        return forbidden(lang);
+    let (session, _, lang) = match signed_form(request, body, db, sessions).await {
+        Ok(form) => form,
+        Err(refused) => return refused,
     };
-    let Some(fields) = form_fields(body).await else {
-        return forbidden(lang);
-    };
-    if !sessions::csrf_matches(
-        &session.csrf_token,
-        field(&fields, "csrf").unwrap_or_default(),
-    ) {
-        return forbidden(lang);
-    }
-    let lang = page_lang(field(&fields, "lang").or(Some(lang.code())));
     match reminders::mark_read(db, figures, session.viewer.user_id, None).await {
         Ok(_) => see_other(&format!("/my?lang={}#notifications", lang.code())),
         Err(err) => error_page(&Chrome::new(lang, Some(&session), "/my", ""), &err),
@@ -1079,20 +1069,10 @@ async fn comment(
     Data(sessions): Data<&Arc<Sessions>>,
     Data(limits): Data<&attachments::Limits>,
 ) -> Response {
-    let lang = query_lang(request);
-    let Some(session) = session(request, db, sessions).await else {
-        return forbidden(lang);
+    let (session, fields, lang) = match signed_form(request, body, db, sessions).await {
+        Ok(form) => form,
+        Err(refused) => return refused,
     };
-    let Some(fields) = form_fields(body).await else {
-        return forbidden(lang);
-    };
-    if !sessions::csrf_matches(
-        &session.csrf_token,
-        field(&fields, "csrf").unwrap_or_default(),
-    ) {
-        return forbidden(lang);
-    }
-    let lang = page_lang(field(&fields, "lang").or(Some(lang.code())));
     let Ok(number) = number.parse::<i32>() else {
         let chrome = Chrome::new(lang, Some(&session), "/my", "");
         return error_page(&chrome, &crate::Error::NotFound(format!("task {number:?}")));
@@ -1150,20 +1130,10 @@ async fn review_report(
     Data(figures): Data<&Figures>,
     Data(limits): Data<&attachments::Limits>,
 ) -> Response {
-    let lang = query_lang(request);
-    let Some(session) = session(request, db, sessions).await else {
-        return forbidden(lang);
+    let (session, fields, lang) = match signed_form(request, body, db, sessions).await {
+        Ok(form) => form,
+        Err(refused) => return refused,
     };
-    let Some(fields) = form_fields(body).await else {
-        return forbidden(lang);
-    };
-    if !sessions::csrf_matches(
-        &session.csrf_token,
-        field(&fields, "csrf").unwrap_or_default(),
-    ) {
-        return forbidden(lang);
-    }
-    let lang = page_lang(field(&fields, "lang").or(Some(lang.code())));
     let Ok(number) = number.parse::<i32>() else {
         let chrome = Chrome::new(lang, Some(&session), "/my", "");
         return error_page(&chrome, &crate::Error::NotFound(format!("task {number:?}")));
@@ -1435,9 +1405,10 @@ async fn plan_page(
     render_plan(db, &session, lang, &pairs, StatusCode::OK, notice, None).await
 }
 
-/// The signed-in planner behind a form post with a valid token, and its fields; otherwise the
-/// response to give.
-async fn planner_form(
+/// The session and fields of a url-encoded form post, with the page's language; otherwise the
+/// 403 page (no session, not a form, or an anti-forgery token that does not match). Roles are
+/// the services' business.
+pub(super) async fn signed_form(
     request: &Request,
     body: Body,
     db: &DatabaseConnection,
@@ -1487,7 +1458,7 @@ async fn record_kpi(
     Data(db): Data<&DatabaseConnection>,
     Data(sessions): Data<&Arc<Sessions>>,
 ) -> Response {
-    let (session, fields, lang) = match planner_form(request, body, db, sessions).await {
+    let (session, fields, lang) = match signed_form(request, body, db, sessions).await {
         Ok(parts) => parts,
         Err(response) => return response,
     };
@@ -1527,7 +1498,7 @@ async fn freeze(
     Data(db): Data<&DatabaseConnection>,
     Data(sessions): Data<&Arc<Sessions>>,
 ) -> Response {
-    let (session, fields, lang) = match planner_form(request, body, db, sessions).await {
+    let (session, fields, lang) = match signed_form(request, body, db, sessions).await {
         Ok(parts) => parts,
         Err(response) => return response,
     };

@@ -18,8 +18,8 @@ use entities::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 
 use super::access::{signed_in, Viewer};
@@ -267,32 +267,8 @@ pub async fn update_task_status(
         report.progress,
         (current.status, current.progress),
     )?;
-    (current.status, current.progress) = (status, progress);
-    assignment::Entity::update_many()
-        .set(assignment::ActiveModel {
-            status: Set(status),
-            progress: Set(progress),
-            ..Default::default()
-        })
-        .filter(assignment::Column::Id.eq(target.id))
-        .exec(&txn)
-        .await?;
-
-    let leads: Vec<(TaskStatus, i32)> = held
-        .iter()
-        .filter(|a| a.role == AssignmentRole::Lead)
-        .map(|a| (a.status, a.progress))
-        .collect();
-    let (task_status, task_progress) = rollup(&leads);
-    task::Entity::update_many()
-        .set(task::ActiveModel {
-            status: Set(task_status),
-            progress: Set(task_progress),
-            ..Default::default()
-        })
-        .filter(task::Column::Id.eq(task.id))
-        .exec(&txn)
-        .await?;
+    let (task_status, task_progress) =
+        store_state(&txn, task.id, target.id, (status, progress)).await?;
     (updated.status, updated.progress) = (task_status, task_progress);
     let version = updated.version;
 
@@ -336,6 +312,44 @@ pub async fn update_task_status(
     figures.mark_committed(db).await;
     events.committed(event);
     Ok(updated)
+}
+
+/// Inside a write transaction: sets an assignment's status and progress, then recomputes and
+/// stores the task's roll-up of its lead assignments, which it returns.
+pub(crate) async fn store_state(
+    txn: &impl ConnectionTrait,
+    task_id: i32,
+    assignment_id: i32,
+    (status, progress): (TaskStatus, i32),
+) -> Result<(TaskStatus, i32)> {
+    assignment::Entity::update_many()
+        .set(assignment::ActiveModel {
+            status: Set(status),
+            progress: Set(progress),
+            ..Default::default()
+        })
+        .filter(assignment::Column::Id.eq(assignment_id))
+        .exec(txn)
+        .await?;
+    let leads: Vec<(TaskStatus, i32)> = assignment::Entity::find()
+        .filter(assignment::Column::TaskId.eq(task_id))
+        .filter(assignment::Column::Role.eq(AssignmentRole::Lead))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.status, a.progress))
+        .collect();
+    let (task_status, task_progress) = rollup(&leads);
+    task::Entity::update_many()
+        .set(task::ActiveModel {
+            status: Set(task_status),
+            progress: Set(task_progress),
+            ..Default::default()
+        })
+        .filter(task::Column::Id.eq(task_id))
+        .exec(txn)
+        .await?;
+    Ok((task_status, task_progress))
 }
 
 /// A comment or evidence on a task.

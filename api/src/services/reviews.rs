@@ -8,10 +8,7 @@
 //! still be returned later, when it is found wrong.
 
 use chrono::Utc;
-use entities::rollup::rollup;
-use entities::{
-    assignment, report_review, task, task_history, AssignmentRole, ReviewDecision, TaskStatus,
-};
+use entities::{report_review, task, task_history, ReviewDecision, TaskStatus};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -22,7 +19,8 @@ use super::access::{planner, Viewer};
 use super::events::{Events, TaskStatusChanged};
 use super::figures::{self, Figures};
 use super::reminders::{self, Notice};
-use super::{clock, counted, fetch_by, reporting::MAX_NOTE_CHARS};
+use super::reporting::{self, MAX_NOTE_CHARS};
+use super::{clock, counted, fetch_by};
 use crate::error::{Error, Result};
 
 /// A planner's decision on one status report.
@@ -192,36 +190,10 @@ async fn recount(
         .order_by_desc(task_history::Column::Id)
         .one(txn)
         .await?;
-    let (status, progress) = latest.map_or((TaskStatus::NotStarted, 0), |h| (h.status, h.progress));
-    assignment::Entity::update_many()
-        .set(assignment::ActiveModel {
-            status: Set(status),
-            progress: Set(progress),
-            ..Default::default()
-        })
-        .filter(assignment::Column::Id.eq(assignment_id))
-        .exec(txn)
-        .await?;
-    let leads: Vec<(TaskStatus, i32)> = assignment::Entity::find()
-        .filter(assignment::Column::TaskId.eq(task.id))
-        .filter(assignment::Column::Role.eq(AssignmentRole::Lead))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|a| (a.status, a.progress))
-        .collect();
-    let (task_status, task_progress) = rollup(&leads);
-    task::Entity::update_many()
-        .set(task::ActiveModel {
-            status: Set(task_status),
-            progress: Set(task_progress),
-            ..Default::default()
-        })
-        .filter(task::Column::Id.eq(task.id))
-        .exec(txn)
-        .await?;
-    (task.status, task.progress) = (task_status, task_progress);
-    Ok((status, progress))
+    let state = latest.map_or((TaskStatus::NotStarted, 0), |h| (h.status, h.progress));
+    (task.status, task.progress) =
+        reporting::store_state(txn, task.id, assignment_id, state).await?;
+    Ok(state)
 }
 
 fetch_by!(
