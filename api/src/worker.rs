@@ -1,5 +1,6 @@
-//! The reminder worker inside `serve`, and the one-off pass of `egov-tracker remind`: decide
-//! the day's reminders ([`reminders::pass`]), then deliver the outbox ([`mailer::deliver`]).
+//! The follow-up worker inside `serve`, and the one-off pass of `egov-tracker remind`: freeze
+//! the reports of periods past their deadline ([`snapshots::freeze_due`]), decide the day's
+//! reminders ([`reminders::pass`]), then deliver the outbox ([`mailer::deliver`]).
 //!
 //! The first pass runs when the service starts, so a service that was down catches up; then
 //! one every `EGOV_REMINDER_INTERVAL` seconds. Several instances may run passes at once: the
@@ -14,10 +15,10 @@ use sea_orm::DatabaseConnection;
 use seeds::calendar::Calendar;
 
 use crate::config::ReminderSettings;
-use crate::services::clock;
 use crate::services::figures::Figures;
 use crate::services::mailer::{self, Delivered, Mailer};
 use crate::services::reminders::{self, PassOutcome, Settings};
+use crate::services::{clock, snapshots};
 
 /// Everything a pass needs.
 #[derive(Clone)]
@@ -57,8 +58,19 @@ impl Reminders {
         })
     }
 
-    /// One pass for `as_of`, then one delivery when a mailer is set.
+    /// One pass for `as_of`: the reports of periods whose deadline has passed are frozen, the
+    /// day's reminders decided, then the outbox delivered when a mailer is set.
     pub async fn once(&self, as_of: NaiveDate) -> anyhow::Result<(PassOutcome, Option<Delivered>)> {
+        let frozen = snapshots::freeze_due(&self.db, &self.calendar, as_of.min(clock::today()))
+            .await
+            .context("freezing the reports of periods past their deadline")?;
+        for done in &frozen {
+            tracing::info!(
+                report = %snapshots::label(&done.snapshot),
+                sha256 = %done.snapshot.sha256,
+                "froze a period's report after its deadline"
+            );
+        }
         let outcome = reminders::pass(
             &self.db,
             &self.figures,

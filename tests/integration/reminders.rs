@@ -302,3 +302,82 @@ app_test!(
         assert_eq!(on_task_24, 1);
     }
 );
+
+const SNAPSHOTS: &str =
+    "{ reportSnapshots { id label asOf frozenBy note pdfUrl files { name url } } }";
+
+app_test!(
+    async fn a_period_past_its_deadline_is_frozen_once_even_after_a_restart(app) {
+        // The newest quarter whose deadline has passed, and its data window.
+        let calendar = app.data("{ reportingCalendar { recentPeriods } }", json!({})).await;
+        let quarters: Vec<String> = calendar["reportingCalendar"]["recentPeriods"]
+            .as_array()
+            .map(|p| p.iter().filter_map(Value::as_str).filter(|p| p.contains("-Q")).map(str::to_owned).collect())
+            .unwrap_or_default();
+        let mut past = None;
+        for code in quarters {
+            let round = app
+                .data("query($p: String!) { reportingRound(period: $p) { period labelVi from to deadlinePassed } }", json!({ "p": code }))
+                .await["reportingRound"]
+                .clone();
+            if round["deadlinePassed"] == true {
+                past = Some(round);
+                break;
+            }
+        }
+        let round = past.expect("a quarter whose deadline has passed");
+        let (from, to) = (round["from"].as_str().unwrap_or_default(), round["to"].as_str().unwrap_or_default());
+
+        // The database was created when that quarter's window opened; the service was down at
+        // its deadline.
+        app.db
+            .execute_unprepared(&format!("UPDATE seed_runs SET applied_at = '{from} 03:00:00+00:00'"))
+            .await
+            .expect("seed_runs is writable");
+        let syt = app.signed_in("syt.officer", "agency", Some("SYT")).await;
+        app.data_as(
+            Some(&syt),
+            "mutation($on: Date) { updateTaskStatus(input: { taskNumber: 24, progress: 35, effectiveOn: $on }) { version } }",
+            json!({ "on": to }),
+        )
+        .await;
+
+        let planner = app.signed_in("dic.planner", "planner", None).await;
+        remind(&app, &chrono::Utc::now().date_naive().to_string(), None).await;
+        let listed = app.data_as(Some(&planner), SNAPSHOTS, json!({})).await["reportSnapshots"].clone();
+        let all = listed.as_array().cloned().unwrap_or_default();
+        let quarter: Vec<&Value> = all.iter().filter(|s| s["asOf"] == to).collect();
+        assert!(!quarter.is_empty(), "the quarter is frozen as of its cut-off {to}: {all:?}");
+        let frozen = quarter[0];
+        assert_eq!(frozen["frozenBy"], "egov-tracker");
+        assert!(frozen["note"].as_str().is_some_and(|n| n.contains("Tự động chốt")), "{frozen}");
+        let files: Vec<&str> = frozen["files"].as_array().map(|f| f.iter().filter_map(|x| x["name"].as_str()).collect()).unwrap_or_default();
+        assert!(files.contains(&"summary.pdf") && files.contains(&"round.csv"), "{files:?}");
+        let csv_url = frozen["files"]
+            .as_array()
+            .and_then(|f| f.iter().find(|x| x["name"] == "round.csv"))
+            .and_then(|x| x["url"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let csv = app
+            .client
+            .get(format!("{}{csv_url}", app.address))
+            .bearer_auth(&planner)
+            .send()
+            .await
+            .expect("the frozen round downloads");
+        assert_eq!(csv.status(), 200);
+        let csv = csv.text().await.unwrap_or_default();
+        assert!(csv.contains("Sở Y tế") && csv.contains("Trễ hạn"), "the round's submissions are in the frozen report: {csv}");
+
+        // A restart (another pass, another process) freezes nothing twice.
+        remind(&app, &chrono::Utc::now().date_naive().to_string(), None).await;
+        let again = app.data(SNAPSHOTS, json!({})).await["reportSnapshots"].clone();
+        assert_eq!(again.as_array().map(Vec::len), Some(all.len()), "each period is frozen once");
+        let labels: Vec<&str> = all.iter().filter_map(|s| s["label"].as_str()).collect();
+        let mut unique = labels.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), labels.len(), "{labels:?}");
+    }
+);

@@ -341,6 +341,29 @@ pub async fn chart_with_summary(
     }
 }
 
+/// The consolidated PDF of a summary already gathered, with a reporting round's section when
+/// `round` is given (the automatically frozen report of a period carries it).
+pub async fn summary_pdf(
+    db: &DatabaseConnection,
+    summary: Summary,
+    round: Option<reports::tables::RoundSheet>,
+    options: Options,
+) -> Result<Download> {
+    let lang = options.lang;
+    let map = report_data::architecture_map(db, options.as_of, options.colour).await?;
+    let bytes = render(move || {
+        let figures = summary_figures(&summary, &map, lang)?;
+        reports::pdf::summary_with_round(&summary, &figures, round.as_ref(), lang)
+    })
+    .await?;
+    Ok(Download {
+        bytes,
+        content_type: "application/pdf",
+        file_name: file_name("summary", &options, "pdf"),
+        attachment: false,
+    })
+}
+
 /// Renders a document from a summary already gathered (snapshots reuse it).
 pub async fn document_bytes(
     db: &DatabaseConnection,
@@ -350,20 +373,7 @@ pub async fn document_bytes(
 ) -> Result<Download> {
     let lang = options.lang;
     match document {
-        Document::SummaryPdf => {
-            let map = report_data::architecture_map(db, options.as_of, options.colour).await?;
-            let bytes = render(move || {
-                let figures = summary_figures(&summary, &map, lang)?;
-                reports::pdf::summary(&summary, &figures, lang)
-            })
-            .await?;
-            Ok(Download {
-                bytes,
-                content_type: "application/pdf",
-                file_name: file_name("summary", &options, "pdf"),
-                attachment: false,
-            })
-        }
+        Document::SummaryPdf => summary_pdf(db, summary, None, options).await,
         Document::TasksCsv => Ok(Download {
             bytes: reports::tables::tasks_csv(&summary.tasks, lang),
             content_type: "text/csv; charset=utf-8",

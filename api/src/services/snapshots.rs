@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, Utc};
 use std::collections::HashMap;
 
-use entities::{report_snapshot, report_snapshot_file, user};
+use entities::{report_snapshot, report_snapshot_file, seed_run, user};
 use reports::model::{ChartFormat, Lang};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
@@ -17,8 +17,10 @@ use sha2::{Digest, Sha256};
 
 use super::access::{self, Viewer};
 use super::downloads::{self, Chart, Document, Options, Target};
-use super::{clock, report_data};
+use super::{clock, report_data, rounds, users};
 use crate::error::{Error, Result};
+use reports::tables::RoundSheet;
+use seeds::calendar::{Calendar, Period as CalendarPeriod, PeriodKind as CalendarKind};
 
 /// The length of a reporting period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,18 +201,48 @@ pub async fn freeze(
             period.label(Lang::En)
         )));
     }
-    if existing(db, &period, request.lang).await?.is_some() {
-        return Err(already_frozen(&period, request.lang));
+    let by = (viewer.user_id, viewer.username.clone());
+    store(db, period, request.lang, note, as_of, by, None).await
+}
+
+/// Freezes `period`'s report in `lang` as of `as_of`, attributed to `by` (id, username), with
+/// the reporting round's section and `round.csv` when `round` is given. Refused with CONFLICT
+/// when that period and language is already frozen.
+async fn store(
+    db: &DatabaseConnection,
+    period: Period,
+    lang: Lang,
+    note: Option<String>,
+    as_of: NaiveDate,
+    by: (i32, String),
+    round: Option<RoundSheet>,
+) -> Result<Snapshot> {
+    if existing(db, &period, lang).await?.is_some() {
+        return Err(already_frozen(&period, lang));
     }
 
     let options = Options {
-        lang: request.lang,
+        lang,
         ..Options::new(as_of)
     };
     let summary = report_data::summary(db, as_of).await?;
     let mut files = Vec::new();
+    if let Some(round) = &round {
+        files.push((
+            "round.csv".to_owned(),
+            downloads::Download {
+                bytes: reports::tables::round_csv(round, lang),
+                content_type: "text/csv; charset=utf-8",
+                file_name: "round.csv".into(),
+                attachment: true,
+            },
+        ));
+    }
     for target in contents() {
         let download = match &target {
+            Target::Document(Document::SummaryPdf) => {
+                downloads::summary_pdf(db, summary.clone(), round.clone(), options).await?
+            }
             Target::Document(document) => {
                 downloads::document_bytes(db, *document, summary.clone(), options).await?
             }
@@ -248,13 +280,13 @@ pub async fn freeze(
         period_kind: Set(period.kind.as_str().into()),
         year: Set(period.year),
         period_number: Set(period.number),
-        lang: Set(request.lang.code().into()),
+        lang: Set(lang.code().into()),
         as_of: Set(as_of),
         figures_json: Set(figures_json),
         sha256: Set(hex::encode(whole.finalize())),
         note: Set(note),
         frozen_at: Set(Utc::now()),
-        frozen_by_user_id: Set(viewer.user_id),
+        frozen_by_user_id: Set(by.0),
         ..Default::default()
     }
     .insert(&txn)
@@ -263,8 +295,8 @@ pub async fn freeze(
         Ok(snapshot) => snapshot,
         Err(err) => {
             drop(txn);
-            return match existing(db, &period, request.lang).await? {
-                Some(_) => Err(already_frozen(&period, request.lang)),
+            return match existing(db, &period, lang).await? {
+                Some(_) => Err(already_frozen(&period, lang)),
                 None => Err(err.into()),
             };
         }
@@ -296,8 +328,88 @@ pub async fn freeze(
     Ok(Snapshot {
         snapshot,
         files: infos,
-        frozen_by: Some(viewer.username.clone()),
+        frozen_by: Some(by.1),
     })
+}
+
+/// Most reports [`freeze_due`] freezes in one pass; the rest follow in the next passes.
+pub const MAX_AUTOMATIC_PER_PASS: usize = 4;
+
+/// The snapshot period of a reporting period, for the kinds that have one (not monthly).
+fn snapshot_period(period: CalendarPeriod) -> Option<Period> {
+    let (kind, number) = match period.kind {
+        CalendarKind::Monthly => return None,
+        CalendarKind::Quarterly => (PeriodKind::Quarter, i32::try_from(period.index).ok()),
+        CalendarKind::HalfYearly => (PeriodKind::HalfYear, i32::try_from(period.index).ok()),
+        CalendarKind::Annual => (PeriodKind::Year, None),
+    };
+    Period::new(kind, period.year, number).ok()
+}
+
+/// Freezes, in Vietnamese and attributed to the service's own account, the consolidated report
+/// of every reporting period of a kind in force (quarterly, half-yearly, annual) whose deadline
+/// has passed by `today`, whose data window ended after the database was created, and which is
+/// not frozen yet: as of the window's last day (the cut-off), with the round's submissions.
+/// At most [`MAX_AUTOMATIC_PER_PASS`] a pass, oldest first, so a service that was down catches
+/// up over its first passes. Another instance freezing the same period at the same time makes
+/// one of the two a CONFLICT, which is skipped: each period is frozen once.
+pub async fn freeze_due(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<Vec<Snapshot>> {
+    let Some(created) = seed_run::Entity::find()
+        .order_by_asc(seed_run::Column::AppliedAt)
+        .one(db)
+        .await?
+        .map(|run| run.applied_at.with_timezone(&clock::vietnam()).date_naive())
+    else {
+        return Ok(Vec::new());
+    };
+    let Some(yesterday) = today.pred_opt() else {
+        return Ok(Vec::new());
+    };
+    let mut frozen = Vec::new();
+    for period in calendar.deadlines_between(created, yesterday) {
+        if frozen.len() >= MAX_AUTOMATIC_PER_PASS {
+            break;
+        }
+        let (Some(snapshot), Some((_, cutoff)), Some(deadline)) = (
+            snapshot_period(period),
+            calendar.window(period),
+            calendar.deadline(period),
+        ) else {
+            continue;
+        };
+        if cutoff < created || existing(db, &snapshot, Lang::Vi).await?.is_some() {
+            continue;
+        }
+        let round = rounds::round(db, calendar, None, period).await?;
+        let account = users::service_account(db).await?;
+        let note = format!(
+            "Tự động chốt sau hạn nộp báo cáo {} ({}); số liệu đến ngày {}.",
+            period.label_vi(),
+            reports::format::date(deadline, Lang::Vi),
+            reports::format::date(cutoff, Lang::Vi)
+        );
+        let by = (account.id, account.username);
+        match store(
+            db,
+            snapshot,
+            Lang::Vi,
+            Some(note),
+            cutoff,
+            by,
+            Some(rounds::sheet(&round)),
+        )
+        .await
+        {
+            Ok(done) => frozen.push(done),
+            Err(Error::Conflict(_)) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(frozen)
 }
 
 fn already_frozen(period: &Period, lang: Lang) -> Error {

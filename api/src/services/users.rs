@@ -134,6 +134,11 @@ fetch_by!(
 /// Creates an account.
 pub async fn create(db: &DatabaseConnection, new: NewUser) -> Result<user::Model> {
     let username = normalise_username(&new.username)?;
+    if username == SERVICE_ACCOUNT {
+        return Err(Error::bad_input(format!(
+            "{SERVICE_ACCOUNT} is the service's own account; choose another username"
+        )));
+    }
     check_password(&new.password)?;
     let email = check_email(new.email)?;
     let agency_id = match (new.role, new.agency_code.as_deref().map(str::trim)) {
@@ -170,6 +175,41 @@ pub async fn create(db: &DatabaseConnection, new: NewUser) -> Result<user::Model
     .insert(db)
     .await?;
     Ok(created)
+}
+
+/// The username of the service's own account, which automatic work (freezing a period's report
+/// after its deadline) is attributed to.
+pub const SERVICE_ACCOUNT: &str = "egov-tracker";
+
+/// The service's own account: a disabled planner account that nobody can sign in with (its
+/// password hash is not a hash), created the first time automatic work needs it.
+pub async fn service_account(db: &DatabaseConnection) -> Result<user::Model> {
+    if let Some(found) = by_username(db, SERVICE_ACCOUNT).await? {
+        return Ok(found);
+    }
+    let now = Utc::now();
+    let created = user::Entity::insert(user::ActiveModel {
+        username: Set(SERVICE_ACCOUNT.to_owned()),
+        password_hash: Set("!service-account-no-password".to_owned()),
+        role: Set(UserRole::Planner),
+        agency_id: Set(None),
+        disabled: Set(true),
+        email: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        sea_orm::sea_query::OnConflict::column(user::Column::Username)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec(db)
+    .await;
+    match created {
+        Ok(_) | Err(sea_orm::DbErr::RecordNotInserted) => require(db, SERVICE_ACCOUNT).await,
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// All accounts, by username.

@@ -16,7 +16,9 @@ use typst_as_lib::{TypstAsLibError, TypstEngine, TypstTemplateMainFile};
 use typst_pdf::{PdfOptions, Timestamp};
 
 use crate::model::{nfc, Figure, Lang, Summary, TaskRow};
-use crate::tables::{agency_names, format_number, format_point, targets_text, unit_label};
+use crate::tables::{
+    agency_names, format_number, format_point, targets_text, unit_label, RoundSheet,
+};
 use crate::{fonts, RenderError, Result};
 
 static TEMPLATE: &str = include_str!("summary.typ");
@@ -30,6 +32,18 @@ const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 /// every chart of `figures` (PNG, fitted to the page width), the ranking, the task table, the
 /// KPI table, the overdue tasks, page numbers and a signature block.
 pub fn summary(summary: &Summary, figures: &[Figure], lang: Lang) -> Result<Vec<u8>> {
+    summary_with_round(summary, figures, None, lang)
+}
+
+/// [`summary`] with a section on a reporting round (Decree 09/2019/NĐ-CP) before the signature:
+/// how many reports each agency owed and how they came, and every lead's submission. The
+/// report frozen automatically after a period's deadline carries it.
+pub fn summary_with_round(
+    summary: &Summary,
+    figures: &[Figure],
+    round: Option<&RoundSheet>,
+    lang: Lang,
+) -> Result<Vec<u8>> {
     for (i, figure) in figures.iter().enumerate() {
         if !figure.png.starts_with(PNG_SIGNATURE) {
             return Err(RenderError::Document(format!(
@@ -40,7 +54,7 @@ pub fn summary(summary: &Summary, figures: &[Figure], lang: Lang) -> Result<Vec<
         }
     }
     let document = engine()
-        .compile_with_input(inputs(summary, figures, lang))
+        .compile_with_input(inputs(summary, figures, round, lang))
         .output
         .map_err(|e| RenderError::Document(describe(e)))?;
     let options = PdfOptions {
@@ -152,7 +166,61 @@ fn strings(items: &[&str]) -> Value {
         .into_value()
 }
 
-fn inputs(summary: &Summary, figures: &[Figure], lang: Lang) -> Dict {
+/// The round section's values: title, introduction, the per-agency table and the submissions.
+fn round_inputs(round: &RoundSheet, lang: Lang) -> Dict {
+    let label = round.period_label.get(lang);
+    let (from, to, deadline) = (
+        short_date(round.from, lang),
+        short_date(round.to, lang),
+        short_date(round.deadline, lang),
+    );
+    let owed: u32 = round.agencies.iter().map(|a| a.owed).sum();
+    let on_time: u32 = round.agencies.iter().map(|a| a.on_time).sum();
+    let intro = match lang {
+        Lang::Vi => format!(
+            "Kỳ báo cáo {label}: số liệu từ ngày {from} đến ngày {to}, hạn nộp ngày {deadline}. \
+             Các cơ quan chủ trì phải nộp {owed} báo cáo; {on_time} báo cáo nộp đúng hạn."
+        ),
+        Lang::En => format!(
+            "Reporting round {label}: data from {from} to {to}, due on {deadline}. Lead \
+             agencies owed {owed} reports; {on_time} came on time."
+        ),
+    };
+    dict! {
+        "title" => match lang {
+            Lang::Vi => format!("Tình hình nộp báo cáo kỳ {label}"),
+            Lang::En => format!("Reports submitted for {label}"),
+        },
+        "intro" => intro,
+        "agency_columns" => match lang {
+            Lang::Vi => strings(&["Cơ quan", "Phải nộp", "Đúng hạn", "Trễ hạn", "Bị trả lại", "Chưa nộp"]),
+            Lang::En => strings(&["Agency", "Owed", "On time", "Late", "Returned", "Not submitted"]),
+        },
+        "agencies" => round.agencies.iter().map(|a| vec![
+            a.agency.name.get(lang),
+            a.owed.to_string(),
+            a.on_time.to_string(),
+            a.late.to_string(),
+            a.returned.to_string(),
+            a.missing.to_string(),
+        ]).collect::<Vec<_>>(),
+        "columns" => match lang {
+            Lang::Vi => strings(&["STT", "Cơ quan chủ trì", "Tình trạng nộp", "Thời điểm nộp", "Tiến độ"]),
+            Lang::En => strings(&["No.", "Lead agency", "Submission", "Submitted", "Progress"]),
+        },
+        "rows" => round.rows.iter().map(|r| vec![
+            r.task_number.to_string(),
+            r.agency.name.get(lang),
+            r.state.label(lang).to_owned(),
+            r.submitted_at
+                .map(|at| format!("{} {}", short_date(at.date(), lang), at.format("%H:%M")))
+                .unwrap_or_else(|| "—".to_owned()),
+            r.progress.map(|p| format!("{p}%")).unwrap_or_else(|| "—".to_owned()),
+        ]).collect::<Vec<_>>(),
+    }
+}
+
+fn inputs(summary: &Summary, figures: &[Figure], round: Option<&RoundSheet>, lang: Lang) -> Dict {
     let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
     let code = nfc(summary.plan_code.trim());
     let issuer = summary.issuer.get(lang);
@@ -296,6 +364,7 @@ fn inputs(summary: &Summary, figures: &[Figure], lang: Lang) -> Dict {
             format!("{}%", t.progress),
         ]).collect::<Vec<_>>(),
         "place_date" => place_date(summary.as_of, lang),
+        "round" => round.map_or(Value::None, |r| round_inputs(r, lang).into_value()),
     }
 }
 
@@ -445,6 +514,27 @@ mod tests {
                 "Page 1 of",
             ] {
                 assert!(text.contains(needle), "{needle:?} not in {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_round_adds_its_section_before_the_signature() {
+        let round = fixture::round();
+        let pdf = summary_with_round(&fixture::summary(), &[], Some(&round), Lang::Vi)
+            .unwrap_or_default();
+        assert!(pdf.starts_with(b"%PDF"));
+        if let Some(text) = pdftotext(&pdf, "round") {
+            let section = text
+                .find("Tình hình nộp báo cáo kỳ")
+                .expect("the round's heading");
+            let signature = text
+                .rfind("NGƯỜI LẬP BÁO CÁO")
+                .expect("the signature block");
+            assert!(section < signature, "the round comes before the signature");
+            for needle in ["Phải nộp", "Bị trả lại", "Chưa nộp", "Thời điểm nộp"]
+            {
+                assert!(text.contains(needle), "{needle} in {text}");
             }
         }
     }
