@@ -243,3 +243,36 @@ app_test!(
         assert_eq!(overdue["explanations"], json!([]));
     }
 );
+
+app_test!(
+    async fn who_owes_a_report_follows_each_tasks_timeline_and_completion(app) {
+        let syt = app.signed_in("syt.officer", "agency", Some("SYT")).await;
+        let planner = app.signed_in("dic.planner", "planner", None).await;
+        app.data_as(Some(&syt), REPORT, json!({ "n": 24, "s": "COMPLETED", "on": "2017-06-01" })).await;
+        app.data_as(
+            Some(&planner),
+            "mutation { updateTaskStatus(input: { taskNumber: 2, status: COMPLETED, effectiveOn: \"2016-12-01\" }) { version } }",
+            json!({}),
+        )
+        .await;
+        let owes = |round: &Value, task: i64, agency: &str| {
+            round["submissions"].as_array().is_some_and(|all| {
+                all.iter().any(|s| s["task"]["number"] == task && s["agency"]["code"] == agency)
+            })
+        };
+        let q4 = app.data(ROUND, json!({ "p": "2017-Q4" })).await["reportingRound"].clone();
+        assert!(!owes(&q4, 24, "SYT"), "a one-off task completed before the period owes nothing");
+        assert!(owes(&q4, 2, "STTTT"), "an annual task owes every period, completed last year or not");
+        let members = q4["submissions"]
+            .as_array()
+            .map_or(0, |all| all.iter().filter(|s| s["task"]["number"] == 26).count());
+        assert!(members >= 30, "a group-led task owes one report per member agency, got {members}");
+
+        let q2_2016 = app.data(ROUND, json!({ "p": "2016-Q2" })).await["reportingRound"].clone();
+        assert!(owes(&q2_2016, 24, "SYT"), "task 24 runs from 2016");
+        assert!(!owes(&q2_2016, 15, "KBNN"), "task 15 starts in 2017 and owes nothing before");
+        let q1_2017 = app.data(ROUND, json!({ "p": "2017-Q1" })).await["reportingRound"].clone();
+        assert_eq!(q1_2017["from"], "2016-12-15");
+        assert!(owes(&q1_2017, 15, "KBNN"), "from the quarter whose window reaches into its start year");
+    }
+);

@@ -1226,6 +1226,8 @@ struct PlanPage {
     this_year: i32,
     notice: Option<&'static str>,
     problem: Option<(&'static str, String)>,
+    /// Requests for explanation past their date, unanswered.
+    late_explanations: Vec<ExplanationLine>,
 }
 
 /// The planners' filter as the query string gives it.
@@ -1275,14 +1277,21 @@ async fn render_plan(
         let (agencies, mains) = workspace::plan_choices(db).await?;
         let kpis = kpis::list(db).await?;
         let snapshots = snapshots::list(db).await?;
-        Ok::<_, crate::Error>((filter, rows, agencies, mains, kpis, snapshots))
+        let late = workspace::late_explanations(db, Some(&session.viewer)).await?;
+        Ok::<_, crate::Error>((filter, rows, agencies, mains, kpis, snapshots, late))
     }
     .await;
-    let (filter, rows, agencies, mains, kpis, frozen) = match built {
+    let (filter, rows, agencies, mains, kpis, frozen, late) = match built {
         Ok(parts) => parts,
         Err(err) => return error_page(&chrome, &err),
     };
     let page = PlanPage {
+        late_explanations: late
+            .iter()
+            .map(|(e, task, agency)| {
+                ExplanationLine::new(e, task.number, Some(agency), &chrome, Some(&session.viewer))
+            })
+            .collect(),
         csrf: session.csrf_token.clone(),
         agencies: agencies
             .iter()

@@ -427,6 +427,40 @@ pub async fn task_view(
     })
 }
 
+/// Requests for explanation past their date and still unanswered, with their task and agency,
+/// newest first: what planners chase. Planners only.
+pub async fn late_explanations(
+    db: &DatabaseConnection,
+    viewer: Option<&Viewer>,
+) -> Result<Vec<(explanation_request::Model, task::Model, agency::Model)>> {
+    planner(viewer)?;
+    let listing = explanations::Listing {
+        overdue: true,
+        ..Default::default()
+    };
+    let late = explanations::list(db, viewer, listing).await?;
+    let task_ids: Vec<i32> = late.iter().map(|e| e.task_id).collect();
+    let agency_ids: Vec<i32> = late.iter().map(|e| e.agency_id).collect();
+    let tasks: HashMap<i32, task::Model> = tasks::by_ids(db, &task_ids)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let named: HashMap<i32, agency::Model> = agencies::by_ids(db, &agency_ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    Ok(late
+        .into_iter()
+        .filter_map(|e| {
+            let task = tasks.get(&e.task_id).cloned()?;
+            let agency = named.get(&e.agency_id).cloned()?;
+            Some((e, task, agency))
+        })
+        .collect())
+}
+
 /// What a planner filters the plan by; every given criterion must hold.
 #[derive(Debug, Clone, Default)]
 pub struct PlanFilter {

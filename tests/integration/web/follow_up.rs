@@ -112,3 +112,29 @@ app_test!(
         assert!(!anonymous.contains("Vì sao hệ thống"), "explanations are not public");
     }
 );
+
+app_test!(
+    async fn planners_see_the_explanations_that_are_late_on_their_overview(app) {
+        use sea_orm::ConnectionTrait;
+        let leader = app.signed_in("vice.chair", "leader", None).await;
+        let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
+        app.data_as(
+            Some(&leader),
+            "mutation($d: Date!) { requestExplanation(input: { taskNumber: 17, agencyCode: \"STP\", question: \"Vì sao chưa có báo cáo quý?\", dueOn: $d }) { id } }",
+            json!({ "d": due }),
+        )
+        .await;
+        let mut planner = Browser::signed_in(&app, "dic.planner", "planner", None).await;
+        let page = planner.page("/plan", StatusCode::OK).await;
+        assert!(!page.contains("id=\"late-explanations\""), "not late yet");
+        // The answer date passes without an answer.
+        app.db
+            .execute_unprepared("UPDATE explanation_requests SET due_on = '2020-01-01'")
+            .await
+            .expect("writable");
+        let page = planner.page("/plan", StatusCode::OK).await;
+        let late = &page[page.find("id=\"late-explanations\"").expect("a late section")..];
+        assert!(late.contains("Sở Tư pháp") && late.contains("Vì sao chưa có báo cáo quý?"));
+        assert!(late.contains("/tasks/17"));
+    }
+);
