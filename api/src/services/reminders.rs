@@ -427,11 +427,14 @@ async fn queue_digests(
             queued += 1;
         }
     }
-    let late: Vec<&reminder::Model> = by_agency
-        .values()
-        .flatten()
-        .filter(|r| r.kind == "OVERDUE" || r.kind == "ROUND_MISSED")
-        .collect();
+    // The planners' digest lists what became late in the last day, mailed to the agencies or
+    // not, so each late item reaches planners once.
+    let late = reminder::Entity::find()
+        .filter(reminder::Column::Kind.is_in(["OVERDUE", "ROUND_MISSED"]))
+        .filter(reminder::Column::CreatedAt.gte(Utc::now() - Duration::days(1)))
+        .order_by_asc(reminder::Column::Id)
+        .all(txn)
+        .await?;
     if !planners.is_empty() && !late.is_empty() {
         let key = format!("planners:{as_of}");
         let subject = format!(
@@ -439,13 +442,21 @@ async fn queue_digests(
             reports::format::date(as_of, reports::model::Lang::Vi),
             reports::format::date(as_of, reports::model::Lang::En)
         );
+        let late_ids: Vec<i32> = late.iter().map(|r| r.agency_id).collect();
+        let late_named: HashMap<i32, agency::Model> = agency::Entity::find()
+            .filter(agency::Column::Id.is_in(late_ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
         let mut grouped: BTreeMap<String, Vec<reminder::Model>> = BTreeMap::new();
         for r in late {
-            let name = named
+            let name = late_named
                 .get(&r.agency_id)
-                .map(|a| format!("{} ({})", a.name_vi, a.code))
+                .map(|a| a.name_vi.clone())
                 .unwrap_or_default();
-            grouped.entry(name).or_default().push(r.clone());
+            grouped.entry(name).or_default().push(r);
         }
         let body = planners_body(&grouped, settings, as_of);
         if queue(txn, &key, &planners, &subject, &body)
